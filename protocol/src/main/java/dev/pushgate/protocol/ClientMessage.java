@@ -1,0 +1,23 @@
+package dev.pushgate.protocol;
+
+/**
+ * A message a client sends to the gateway. Every variant carries the optional request {@code id} that the
+ * answer ({@code ack}, {@code error} or {@code pong}) echoes back; {@code null} when the client sent none.
+ */
+public sealed interface ClientMessage {
+
+    /** The request id to echo in the answer, or {@code null}. */
+    Long id();
+
+    /** {@code {"op":"subscribe","id":1,"topic":"chat.lobby"}}. */
+    record Subscribe(Long id, String topic) implements ClientMessage { }
+
+    /** {@code {"op":"unsubscribe","id":2,"topic":"chat.lobby"}}. */
+    record Unsubscribe(Long id, String topic) implements ClientMessage { }
+
+    /** {@code {"op":"publish","id":3,"topic":"chat.lobby","data":...}}; {@code data} is compact JSON text in UTF-8. */
+    record Publish(Long id, String topic, byte[] data) implements ClientMessage { }
+
+    /** {@code {"op":"ping","id":4}}: an application keep-alive that the gateway answers with {@code pong}. */
+    record Ping(Long id) implements ClientMessage { }
+}

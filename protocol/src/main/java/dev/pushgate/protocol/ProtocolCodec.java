@@ -1,0 +1,219 @@
+package dev.pushgate.protocol;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * JSON text frames to {@link ClientMessage}s and server answers to bytes. Stateless and thread-safe.
+ *
+ * <p>The {@code message} frame is built by concatenation: topics are restricted to characters that need no JSON
+ * escaping and {@code data} is already-validated JSON, so a publication is encoded once, without a generator.
+ */
+public final class ProtocolCodec {
+    private static final byte[] MESSAGE_HEAD = "{\"op\":\"message\",\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SEQ = "\",\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_AFTER_SEQ = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_AFTER_TOPIC = "\",\"data\":".getBytes(StandardCharsets.US_ASCII);
+
+    private ProtocolCodec() {
+    }
+
+    /** Decodes one client text frame (UTF-8 JSON). */
+    public static ClientMessage decode(byte[] buf, int off, int len) throws ProtocolException {
+        String op = null;
+        Long id = null;
+        String topic = null;
+        byte[] data = null;
+        boolean idSeen = false;
+        try (JsonParser p = JsonSpans.parser(buf, off, len)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "op" -> op = string(p, value, "op", id);
+                    case "id" -> {
+                        id = requestId(p, value);
+                        idSeen = true;
+                    }
+                    case "topic" -> topic = string(p, value, "topic", id);
+                    case "data" -> data = JsonSpans.rawValue(p, buf, off);
+                    default -> p.skipChildren();
+                }
+            }
+            JsonSpans.expectEnd(p);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid JSON", id);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "invalid JSON", id);
+        }
+        if (op == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "missing field: op", id);
+        }
+        return switch (op) {
+            case "subscribe" -> new ClientMessage.Subscribe(id, required(topic, "topic", id));
+            case "unsubscribe" -> new ClientMessage.Unsubscribe(id, required(topic, "topic", id));
+            case "publish" -> new ClientMessage.Publish(id, required(topic, "topic", id), required(data, "data", id));
+            case "ping" -> new ClientMessage.Ping(id);
+            default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP, "unknown op: " + abbreviate(op), id);
+        };
+    }
+
+    /** Decodes one client text frame held in a byte array. */
+    public static ClientMessage decode(byte[] buf) throws ProtocolException {
+        return decode(buf, 0, buf.length);
+    }
+
+    /** The {@code message} frame for a publication; {@code seq < 0} leaves the sequence number out. */
+    public static byte[] message(String topic, long seq, byte[] data) {
+        byte[] t = topic.getBytes(StandardCharsets.US_ASCII);
+        byte[] s = seq >= 0 ? Long.toString(seq).getBytes(StandardCharsets.US_ASCII) : null;
+        int size = MESSAGE_HEAD.length + t.length + data.length + 1
+                + (s != null ? SEQ.length + s.length + DATA_AFTER_SEQ.length : DATA_AFTER_TOPIC.length);
+        byte[] out = new byte[size];
+        int i = put(out, 0, MESSAGE_HEAD);
+        i = put(out, i, t);
+        if (s != null) {
+            i = put(out, i, SEQ);
+            i = put(out, i, s);
+            i = put(out, i, DATA_AFTER_SEQ);
+        } else {
+            i = put(out, i, DATA_AFTER_TOPIC);
+        }
+        i = put(out, i, data);
+        out[i] = '}';
+        return out;
+    }
+
+    /** {@code {"op":"ack","id":N}} for subscribe and unsubscribe, with the topic. */
+    public static byte[] ack(Long id, String topic) {
+        return write(g -> {
+            g.writeStringField("op", "ack");
+            writeId(g, id);
+            if (topic != null) {
+                g.writeStringField("topic", topic);
+            }
+        });
+    }
+
+    /** {@code {"op":"ack","id":N,"seq":S}} for a publish; {@code seq < 0} leaves it out. */
+    public static byte[] publishAck(Long id, long seq) {
+        return write(g -> {
+            g.writeStringField("op", "ack");
+            writeId(g, id);
+            if (seq >= 0) {
+                g.writeNumberField("seq", seq);
+            }
+        });
+    }
+
+    /** {@code {"op":"error","id":N,"code":"...","message":"..."}}. */
+    public static byte[] error(Long id, ErrorCode code, String message) {
+        return write(g -> {
+            g.writeStringField("op", "error");
+            writeId(g, id);
+            g.writeStringField("code", code.wire());
+            g.writeStringField("message", message);
+        });
+    }
+
+    /** {@code {"op":"pong","id":N}}. */
+    public static byte[] pong(Long id) {
+        return write(g -> {
+            g.writeStringField("op", "pong");
+            writeId(g, id);
+        });
+    }
+
+    /**
+     * {@code {"op":"connected","client":"...","node":"...","version":1,"ping":30}}: the first frame of every
+     * connection; {@code ping} is the server heartbeat interval in seconds.
+     */
+    public static byte[] connected(String clientId, String nodeId, long pingSeconds) {
+        return write(g -> {
+            g.writeStringField("op", "connected");
+            g.writeStringField("client", clientId);
+            g.writeStringField("node", nodeId);
+            g.writeNumberField("version", ProtocolVersion.CURRENT);
+            g.writeNumberField("ping", pingSeconds);
+        });
+    }
+
+    /** A JSON string literal (quoted and escaped) for {@code text}. */
+    public static String quote(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, sb);
+        return sb.append('"').toString();
+    }
+
+    private static String string(JsonParser p, JsonToken value, String field, Long id)
+            throws IOException, ProtocolException {
+        if (value != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field " + field + " must be a string", id);
+        }
+        return p.getText();
+    }
+
+    private static Long requestId(JsonParser p, JsonToken value) throws IOException, ProtocolException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                || p.getLongValue() < 0) {
+            p.skipChildren();
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field id must be a non-negative integer");
+        }
+        return p.getLongValue();
+    }
+
+    private static <T> T required(T value, String field, Long id) throws ProtocolException {
+        if (value == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "missing field: " + field, id);
+        }
+        return value;
+    }
+
+    private static String abbreviate(String s) {
+        String cut = s.length() > 32 ? s.substring(0, 32) + "..." : s;
+        return quote(cut);
+    }
+
+    private static void writeId(JsonGenerator g, Long id) throws IOException {
+        if (id != null) {
+            g.writeNumberField("id", id);
+        }
+    }
+
+    private static int put(byte[] out, int at, byte[] src) {
+        System.arraycopy(src, 0, out, at, src.length);
+        return at + src.length;
+    }
+
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static byte[] write(Fields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        try (JsonGenerator g = JsonSpans.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
