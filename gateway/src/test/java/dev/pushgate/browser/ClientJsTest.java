@@ -1,0 +1,295 @@
+package dev.pushgate.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Unit tests of {@code web/client.js} in a real browser, with the WebSocket replaced by a scripted fake
+ * ({@code FakeSocket}) so each server frame and close code is under the test's control.
+ */
+class ClientJsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    /** A page that loads client.js and a fake WebSocket the test drives through {@code sock()}. */
+    private static final String PAGE = """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>client.js</title></head><body>
+            <script src="/client.js"></script>
+            <script>
+              class FakeSocket {
+                constructor(url) {
+                  this.url = url; this.readyState = 0; this.bufferedAmount = 0; this.sent = []; this.closedWith = null;
+                  FakeSocket.all.push(this);
+                }
+                send(text) { this.sent.push(JSON.parse(text)); }
+                close(code, reason) { this.readyState = 3; this.closedWith = {code: code, reason: reason}; }
+                // test side
+                accept(hello) {
+                  this.readyState = 1;
+                  this.receive(Object.assign({op: 'connected', client: 'c-1', node: 'n-1', version: 1}, hello || {}));
+                }
+                receive(frame) { this.onmessage({data: JSON.stringify(frame)}); }
+                serverClose(code) { this.readyState = 3; this.onclose({code: code, reason: 'test', wasClean: true}); }
+                lastSent(op) { return this.sent.filter(f => f.op === op).pop(); }
+              }
+              FakeSocket.all = [];
+              window.sock = () => FakeSocket.all[FakeSocket.all.length - 1];
+              window.events = [];
+              window.received = [];
+              window.outcomes = {};
+              window.track = (name, promise) => promise.then(
+                  v => { outcomes[name] = {ok: true, value: v === undefined ? null : v}; },
+                  e => { outcomes[name] = {ok: false, code: e.code, message: e.message, isError: e instanceof Error}; });
+              window.makeClient = (options) => {
+                const client = new Pushgate.Client(Object.assign(
+                    {url: 'ws://fake.invalid/ws', WebSocket: FakeSocket, backoffBase: 10, backoffCap: 40}, options || {}));
+                ['connecting', 'connected', 'disconnected', 'subscribed', 'error'].forEach(name =>
+                    client.on(name, e => events.push(Object.assign({event: name}, e && typeof e === 'object'
+                        ? {code: e.code, reconnect: e.reconnect, topic: e.topic, resubscribed: e.resubscribed} : {}))));
+                return client;
+              };
+            </script>
+            </body></html>
+            """;
+
+    private static HttpServer server;
+    private static String url;
+    private static Chromium chrome;
+    private Page page;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] body;
+            String type;
+            if (exchange.getRequestURI().getPath().equals("/client.js")) {
+                try (InputStream in = ClientJsTest.class.getResourceAsStream("/web/client.js")) {
+                    assertNotNull(in, "web/client.js is on the classpath");
+                    body = in.readAllBytes();
+                }
+                type = "text/javascript; charset=utf-8";
+            } else {
+                body = PAGE.getBytes(StandardCharsets.UTF_8);
+                type = "text/html; charset=utf-8";
+            }
+            exchange.getResponseHeaders().set("Content-Type", type);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        chrome = Chromium.launch();
+    }
+
+    @AfterAll
+    static void stop() {
+        chrome.close();
+        server.stop(0);
+    }
+
+    @BeforeEach
+    void openPage() {
+        page = chrome.open(url);
+    }
+
+    @AfterEach
+    void closePage() {
+        assertTrue(page.errors().isEmpty(), "uncaught page errors: " + page.errors());
+        page.close();
+    }
+
+    @Test
+    void defaultUrlIsSameHostWs() {
+        assertEquals("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws",
+                page.evaluate("new Pushgate.Client().url", String.class));
+        assertEquals("ws://other:1/x", page.evaluate("new Pushgate.Client({url: 'ws://other:1/x'}).url", String.class));
+    }
+
+    @Test
+    void subscribeIsAcknowledgedAndMessagesCarrySeq() {
+        page.evaluate("""
+                window.client = makeClient();
+                track('sub', client.subscribe('chat.lobby', (data, meta) => received.push({data, meta})));
+                client.connect();
+                sock().accept();
+                """);
+        JsonNode subscribe = page.evaluate("sock().lastSent('subscribe')");
+        assertEquals("chat.lobby", subscribe.path("topic").asText());
+        assertTrue(subscribe.path("id").isNumber());
+        page.evaluate("sock().receive({op: 'ack', id: sock().lastSent('subscribe').id, topic: 'chat.lobby'})");
+        page.waitFor("outcomes.sub && outcomes.sub.ok", WAIT);
+        page.evaluate("""
+                sock().receive({op: 'message', topic: 'chat.lobby', seq: 5, data: {text: 'a'}});
+                sock().receive({op: 'message', topic: 'other', seq: 9, data: {text: 'not subscribed'}});
+                sock().receive({op: 'message', topic: 'chat.lobby', seq: 6, data: {text: 'b'}});
+                """);
+        JsonNode got = page.evaluate("received");
+        assertEquals(2, got.size());
+        assertEquals("a", got.get(0).path("data").path("text").asText());
+        assertEquals(5, got.get(0).path("meta").path("seq").asInt());
+        assertTrue(got.get(0).path("meta").path("prevSeq").isNull());
+        assertEquals(5, got.get(1).path("meta").path("prevSeq").asInt());
+        assertEquals(6L, page.evaluate("client.lastSeq('chat.lobby')", Long.class));
+        assertEquals("connected", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void publishResolvesWithTheAckAndRejectsWithTheServerErrorCode() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept();
+                track('ok', client.publish('chat.lobby', {text: 'hi'}));
+                sock().receive({op: 'ack', id: sock().lastSent('publish').id, seq: 17});
+                track('denied', client.publish('secret.x', 1));
+                sock().receive({op: 'error', id: sock().lastSent('publish').id, code: 'forbidden', message: 'no'});
+                """);
+        page.waitFor("outcomes.ok && outcomes.denied", WAIT);
+        assertEquals(17, page.evaluate("outcomes.ok.value.seq").asInt());
+        JsonNode denied = page.evaluate("outcomes.denied");
+        assertEquals("forbidden", denied.path("code").asText());
+        assertTrue(denied.path("isError").asBoolean());
+        assertEquals("{\"text\":\"hi\"}", page.evaluate("JSON.stringify(sock().sent[0].data)", String.class));
+    }
+
+    @Test
+    void publishIsRefusedWhileDisconnectedOrWhileTheSocketIsBackedUp() {
+        page.evaluate("""
+                window.client = makeClient({maxBufferedAmount: 1000});
+                track('early', client.publish('t', 1));
+                client.connect();
+                sock().accept();
+                sock().bufferedAmount = 5000;
+                track('full', client.publish('t', 2));
+                """);
+        page.waitFor("outcomes.early && outcomes.full", WAIT);
+        assertEquals("disconnected", page.evaluate("outcomes.early.code", String.class));
+        assertEquals("backpressure", page.evaluate("outcomes.full.code", String.class));
+        assertEquals(5000L, page.evaluate("client.bufferedAmount", Long.class));
+        assertEquals(0L, page.evaluate("sock().sent.filter(f => f.op === 'publish').length", Long.class));
+    }
+
+    @Test
+    void reconnectsAfterGoingAwayAndResubscribesEveryTopic() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.subscribe('a', () => {});
+                client.subscribe('b', () => {});
+                client.connect();
+                sock().accept();
+                sock().sent.filter(f => f.op === 'subscribe').forEach(f => sock().receive({op: 'ack', id: f.id}));
+                track('inflight', client.publish('a', 1));
+                window.first = sock();
+                sock().serverClose(1001);
+                """);
+        page.waitFor("outcomes.inflight", WAIT);
+        assertEquals("disconnected", page.evaluate("outcomes.inflight.code", String.class));
+        JsonNode disconnected = page.evaluate("events.find(e => e.event === 'disconnected')");
+        assertEquals(1001, disconnected.path("code").asInt());
+        assertTrue(disconnected.path("reconnect").asBoolean());
+        page.waitFor("sock() !== first", WAIT);
+        page.evaluate("sock().accept()");
+        assertEquals("[\"a\",\"b\"]", page.evaluate(
+                "JSON.stringify(sock().sent.filter(f => f.op === 'subscribe').map(f => f.topic).sort())", String.class));
+        page.evaluate("sock().sent.filter(f => f.op === 'subscribe').forEach(f => sock().receive({op: 'ack', id: f.id}))");
+        page.waitFor("events.filter(e => e.event === 'subscribed' && e.resubscribed).length === 2", WAIT);
+        assertEquals("connected", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void terminalCloseCodeStopsReconnecting() {
+        page.evaluate("""
+                window.client = makeClient();
+                track('sub', client.subscribe('a', () => {}));
+                client.connect();
+                sock().accept();
+                sock().serverClose(4500);
+                """);
+        JsonNode disconnected = page.evaluate("events.find(e => e.event === 'disconnected')");
+        assertEquals(4500, disconnected.path("code").asInt());
+        assertTrue(!disconnected.path("reconnect").asBoolean());
+        assertEquals("closed", page.evaluate("client.state", String.class));
+        page.waitFor("outcomes.sub", WAIT);
+        assertEquals("closed", page.evaluate("outcomes.sub.code", String.class));
+        assertEquals(1L, page.evaluate("events.filter(e => e.event === 'connecting').length", Long.class));
+    }
+
+    @Test
+    void ownCloseSendsNormalClosureAndDoesNotReconnect() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept();
+                client.close();
+                """);
+        assertEquals(1000, page.evaluate("sock().closedWith.code").asInt());
+        JsonNode disconnected = page.evaluate("events.find(e => e.event === 'disconnected')");
+        assertEquals(1000, disconnected.path("code").asInt());
+        assertTrue(!disconnected.path("reconnect").asBoolean());
+        assertEquals("closed", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void pingsAndReconnectsWhenNothingArrives() {
+        page.evaluate("""
+                window.client = makeClient({pingInterval: 100, pongTimeout: 500});
+                client.connect();
+                sock().accept();
+                window.first = sock();
+                """);
+        page.waitFor("first.sent.some(f => f.op === 'ping' && typeof f.id === 'number')", WAIT);
+        page.waitFor("events.some(e => e.event === 'disconnected' && e.code === 4000 && e.reconnect)", WAIT);
+        page.waitFor("sock() !== first", WAIT);
+        assertEquals(1000, page.evaluate("first.closedWith.code").asInt());
+    }
+
+    @Test
+    void serverAnnouncedPingIntervalSetsTheKeepAlive() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept({ping: 30});
+                """);
+        assertEquals(25000L, page.evaluate("client._pingEvery", Long.class));
+        assertEquals(35000L, page.evaluate("client._deadAfter", Long.class));
+    }
+
+    @Test
+    void backoffIsFullJitterUnderAnExponentialCeiling() {
+        JsonNode bad = page.evaluate("""
+                (() => {
+                  const bad = [];
+                  for (let attempt = 0; attempt < 12; attempt++) {
+                    const ceiling = Math.min(20000, 500 * Math.pow(2, attempt));
+                    for (let i = 0; i < 500; i++) {
+                      const d = Pushgate.backoffDelay(attempt, 500, 20000);
+                      if (!(d >= 0 && d < ceiling)) bad.push([attempt, d]);
+                    }
+                  }
+                  return bad;
+                })()
+                """);
+        assertEquals(0, bad.size(), bad.toString());
+        assertTrue(page.evaluate("Pushgate.isTerminalCloseCode(4500) && Pushgate.isTerminalCloseCode(4999)"
+                + " && !Pushgate.isTerminalCloseCode(4499) && !Pushgate.isTerminalCloseCode(1001)", Boolean.class));
+    }
+}
