@@ -1,0 +1,205 @@
+package dev.pushgate.gateway;
+
+import dev.pushgate.gateway.api.HealthEndpoint;
+import dev.pushgate.gateway.api.HttpEndpoint;
+import dev.pushgate.gateway.api.MetricsEndpoint;
+import dev.pushgate.gateway.api.PublishEndpoint;
+import dev.pushgate.gateway.api.StaticFiles;
+import dev.pushgate.gateway.auth.ApiKeys;
+import dev.pushgate.gateway.broker.Broker;
+import dev.pushgate.gateway.broker.InMemoryBroker;
+import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.demo.VoteEndpoint;
+import dev.pushgate.gateway.hub.Hub;
+import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.gateway.metrics.MeterNames;
+import dev.pushgate.gateway.metrics.RuntimeMetrics;
+import dev.pushgate.gateway.publish.PublishService;
+import dev.pushgate.gateway.session.Session;
+import dev.pushgate.gateway.session.SessionRegistry;
+import dev.pushgate.gateway.session.SessionServices;
+import dev.pushgate.gateway.transport.EventLoops;
+import dev.pushgate.gateway.transport.GatewayChannelInitializer;
+import dev.pushgate.gateway.transport.Routes;
+import dev.pushgate.protocol.CloseCode;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One gateway node: builds the broker, hub, sessions, HTTP routes and the Netty listener from a
+ * {@link GatewayConfig}, and drains them on {@link #close()}: stop accepting, report not-ready, send Close 1001 to
+ * every WebSocket, wait for them to go (at most the grace period), then stop.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final EventLoops loops;
+    private final Broker broker;
+    private final Hub hub;
+    private final SessionRegistry sessions;
+    private final PrometheusMeterRegistry registry;
+    private final RuntimeMetrics runtimeMetrics;
+    private final ChannelGroup channels = new DefaultChannelGroup("pushgate", GlobalEventExecutor.INSTANCE);
+    private final Channel server;
+    private volatile boolean draining;
+    private boolean closed;
+
+    private Gateway(GatewayConfig config) throws InterruptedException {
+        this.config = config;
+        this.loops = EventLoops.create(config.transport(), config.ioThreads());
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        this.runtimeMetrics = new RuntimeMetrics(loops.workers());
+        runtimeMetrics.bindTo(registry);
+        this.broker = createBroker(config);
+        this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
+                config.fanout().writeDelay().toNanos(), metrics);
+        broker.start(hub);
+        Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
+                .register(registry);
+        Gauge.builder(MeterNames.SUBSCRIPTIONS, hub, Hub::subscriptionCount).description("Local subscriptions")
+                .register(registry);
+        Gauge.builder(MeterNames.BROKER_UP, broker, b -> b.isReady() ? 1 : 0).tag("layer", broker.name())
+                .description("1 when the channel layer is usable").register(registry);
+        this.sessions = new SessionRegistry();
+        PublishService publisher = new PublishService(broker, metrics, config.limits().topicMaxLength());
+        SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
+                metrics, sessions);
+        GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
+                routes(publisher, metrics));
+        int budget = config.outbound().maxBuffer();
+        this.server = new ServerBootstrap()
+                .group(loops.acceptor(), loops.workers())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 512, 65536))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(budget / 2, budget))
+                .childHandler(new io.netty.channel.ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast(initializer);
+                    }
+                })
+                .bind(config.host(), config.port()).sync().channel();
+    }
+
+    /** Builds and starts a node; fails if the port cannot be bound. */
+    public static Gateway start(GatewayConfig config) {
+        try {
+            Gateway g = new Gateway(config);
+            log.info("pushgate listening: address={}:{} transport={} layer={} node={}", config.host(), g.port(),
+                    g.loops.name(), g.broker.name(), config.nodeId());
+            return g;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    private static Broker createBroker(GatewayConfig config) {
+        if (config.layer() == GatewayConfig.Layer.REDIS) {
+            throw new dev.pushgate.gateway.config.ConfigException("layer: redis is not available in this build");
+        }
+        return new InMemoryBroker();
+    }
+
+    private Routes routes(PublishService publisher, GatewayMetrics metrics) {
+        Map<String, HttpEndpoint> endpoints = new LinkedHashMap<>();
+        endpoints.put("/api/publish", new PublishEndpoint(new ApiKeys(config.apiKeys()), publisher,
+                config.http().maxBatch(), config.limits().topicMaxLength()));
+        endpoints.put("/healthz", HealthEndpoint.liveness());
+        endpoints.put("/readyz", HealthEndpoint.readiness(this::isReady));
+        endpoints.put("/metrics", new MetricsEndpoint(registry));
+        if (config.demosEnabled()) {
+            endpoints.put("/demo/vote", new VoteEndpoint(publisher));
+        }
+        return new Routes(endpoints, new StaticFiles(config.demosEnabled()));
+    }
+
+    /** The bound port (useful with {@code port: 0}). */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Ready for traffic: the channel layer is up and the node is not draining. */
+    public boolean isReady() {
+        return !draining && broker.isReady();
+    }
+
+    /** The node's configuration. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** Open WebSocket sessions. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** The node's hub (for tests and stats). */
+    public Hub hub() {
+        return hub;
+    }
+
+    /** Drains and stops; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        draining = true;
+        long graceMillis = config.shutdownGrace().toMillis();
+        log.info("draining: sessions={} graceMillis={}", sessions.size(), graceMillis);
+        server.close().awaitUninterruptibly();
+        for (Session s : sessions.all()) {
+            s.close(CloseCode.GOING_AWAY);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while (sessions.size() > 0 && System.nanoTime() < deadline) {
+            // Production drain loop, not test synchronisation: sessions leave as their clients answer the Close.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        if (sessions.size() > 0) {
+            log.warn("grace period over, closing the rest: sessions={}", sessions.size());
+        }
+        channels.close().awaitUninterruptibly(1000);
+        loops.shutdown(1000);
+        hub.discardPending();
+        broker.close();
+        runtimeMetrics.close();
+        registry.close();
+        log.info("stopped");
+    }
+
+    /** Blocks until the listener is closed. */
+    public void awaitClosed() throws InterruptedException {
+        server.closeFuture().await();
+    }
+
+}

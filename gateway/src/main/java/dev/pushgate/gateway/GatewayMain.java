@@ -1,0 +1,97 @@
+package dev.pushgate.gateway;
+
+import dev.pushgate.gateway.config.ConfigException;
+import dev.pushgate.gateway.config.ConfigKey;
+import dev.pushgate.gateway.config.ConfigKeys;
+import dev.pushgate.gateway.config.ConfigLoader;
+import dev.pushgate.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar gateway.jar [--config file.yaml] [--port N] [--help]}: loads the configuration, starts the node
+ * and drains it on SIGTERM/SIGINT. Exit status 2 means invalid configuration or arguments.
+ */
+public final class GatewayMain {
+    private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+    /** Logs plain lines (no timestamp) for the command-line answers such as {@code --help}. */
+    private static final Logger cli = LoggerFactory.getLogger("pushgate.cli");
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) {
+        Path file = null;
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    cli.info(help());
+                    return;
+                }
+                case "--config" -> file = Path.of(value(args, ++i, a));
+                case "--port" -> overrides.put("port", value(args, ++i, a));
+                default -> fail("unknown argument: " + a + " (try --help)");
+            }
+        }
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(file, System.getenv(), overrides);
+        } catch (ConfigException e) {
+            fail("invalid configuration: " + e.getMessage());
+            return;
+        }
+        if (config.apiKeyGenerated()) {
+            log.warn("no api-key configured; generated one for this run: apiKey={} (set GATEWAY_API_KEY to choose it)",
+                    config.apiKeys().get(0));
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (ConfigException e) {
+            fail("invalid configuration: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.error("cannot start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "pushgate-shutdown"));
+        try {
+            gateway.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            fail(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void fail(String message) {
+        cli.error(message);
+        System.exit(2);
+    }
+
+    static String help() {
+        StringBuilder sb = new StringBuilder()
+                .append("pushgate: a real-time push gateway (WebSocket fan-out, HTTP and Redis publish)\n\n")
+                .append("usage: java -jar gateway.jar [--config FILE.yaml] [--port N] [--help]\n\n")
+                .append("Every key can be set in the YAML file or by its environment variable:\n\n");
+        for (ConfigKey k : ConfigKeys.ALL) {
+            sb.append(String.format("  %-26s %-32s default %-24s%n      %s%n", k.name(), k.envVar(),
+                    k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue(), k.meaning()));
+        }
+        sb.append("\nNamespace policies: namespaces.<name>.{publish,presence,join-leave} "
+                + "(env GATEWAY_NAMESPACES_<NAME>_PUBLISH ...), defaults in namespace-defaults.*\n");
+        return sb.toString();
+    }
+}

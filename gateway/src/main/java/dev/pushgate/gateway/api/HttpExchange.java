@@ -1,0 +1,116 @@
+package dev.pushgate.gateway.api;
+
+import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.protocol.ErrorCode;
+import dev.pushgate.protocol.ProtocolCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP request and its single answer. Owns the request (released when answered) and counts the answer in the
+ * metrics and the access log. Must be used on the connection's event loop; {@link #respond} may be called from a
+ * callback, it hops back there.
+ */
+public final class HttpExchange {
+    private static final Logger access = LoggerFactory.getLogger("pushgate.access");
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final QueryStringDecoder query;
+    private final String route;
+    private final GatewayMetrics metrics;
+    private final long startNanos = System.nanoTime();
+    private boolean answered;
+
+    public HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query, String route,
+                        GatewayMetrics metrics) {
+        this.ctx = ctx;
+        this.request = request;
+        this.query = query;
+        this.route = route;
+        this.metrics = metrics;
+    }
+
+    public FullHttpRequest request() {
+        return request;
+    }
+
+    public QueryStringDecoder query() {
+        return query;
+    }
+
+    /** The first value of query parameter {@code name}, or {@code null}. */
+    public String param(String name) {
+        var values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The request body as bytes (a copy). */
+    public byte[] body() {
+        return ByteBufUtil.getBytes(request.content());
+    }
+
+    /** Answers {@code status} with a JSON body. */
+    public void json(HttpResponseStatus status, byte[] body) {
+        respond(status, "application/json", Unpooled.wrappedBuffer(body));
+    }
+
+    /** Answers {@code status} with {@code {"error":{"code":...,"message":...}}}. */
+    public void error(HttpResponseStatus status, ErrorCode code, String message) {
+        String body = "{\"error\":{\"code\":\"" + code.wire() + "\",\"message\":" + ProtocolCodec.quote(message) + "}}";
+        json(status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with any content type. Takes ownership of {@code body}. */
+    public void respond(HttpResponseStatus status, String contentType, ByteBuf body) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> respond(status, contentType, body));
+            return;
+        }
+        if (answered) {
+            body.release();
+            return;
+        }
+        answered = true;
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Content-Type-Options", "nosniff");
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        String method = request.method().name();
+        String uri = query.path();
+        request.release();
+        metrics.httpRequest(route, status.code());
+        if (access.isDebugEnabled()) {
+            access.debug("http request: method={} path={} status={} micros={} remote={}", method, uri, status.code(),
+                    (System.nanoTime() - startNanos) / 1000, ctx.channel().remoteAddress());
+        }
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

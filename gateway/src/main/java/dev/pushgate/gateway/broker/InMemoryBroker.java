@@ -1,0 +1,70 @@
+package dev.pushgate.gateway.broker;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded single-node channel layer and the reference implementation of {@link Broker}.
+ *
+ * <p>Per topic, assigning the sequence number and handing the publication to the listener happen under the topic's
+ * own monitor, so concurrent publishers of one topic are delivered in sequence order; the listener only encodes and
+ * enqueues, so the monitor is held for microseconds. A topic's counter lives while this node has subscribers to it;
+ * when the last one leaves it is dropped and the sequence starts again at 1.
+ */
+public final class InMemoryBroker implements Broker {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
+    private volatile BrokerListener listener;
+
+    @Override
+    public void start(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+        topics.computeIfAbsent(topic, t -> new TopicState());
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(String topic) {
+        topics.remove(topic);
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Long> publish(String topic, byte[] data) {
+        TopicState state = topics.get(topic);
+        if (state == null) {
+            return CompletableFuture.completedFuture(-1L);
+        }
+        long seq;
+        synchronized (state) {
+            seq = ++state.seq;
+            listener.onPublication(topic, seq, data);
+        }
+        return CompletableFuture.completedFuture(seq);
+    }
+
+    @Override
+    public boolean isReady() {
+        return listener != null;
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public void close() {
+        topics.clear();
+    }
+
+    private static final class TopicState {
+        long seq;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.pushgate.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key the gateway reads, in one place: the loader checks names against it, {@code --help}
+ * prints it and the README's configuration table is written from it. Namespace policies are the only keys not
+ * listed one by one: {@code namespaces.<name>.<field>} with the fields in {@link #NAMESPACE_FIELDS}.
+ */
+public final class ConfigKeys {
+    public static final List<ConfigKey> ALL = List.of(
+            new ConfigKey("node-id", "", "Name of this node in logs, presence and stats; empty picks host name + random suffix"),
+            new ConfigKey("host", "0.0.0.0", "Address the listener binds"),
+            new ConfigKey("port", "8080", "Port serving WebSocket, HTTP API, metrics and demos (0 picks a free port)"),
+            new ConfigKey("transport", "auto", "Socket transport: auto (epoll when available, else nio), epoll, io_uring or nio"),
+            new ConfigKey("io-threads", "0", "Event-loop threads; 0 means 2 x CPU cores"),
+            new ConfigKey("api-key", "", "Bearer key(s) for the HTTP publish and presence API, comma separated; empty generates one per run and logs it"),
+            new ConfigKey("layer", "memory", "Channel layer: memory (one node) or redis (many nodes share one Redis)"),
+            new ConfigKey("redis.uri", "redis://127.0.0.1:6379", "Redis URI for layer=redis (redis:// or rediss://, optional password and database)"),
+            new ConfigKey("redis.prefix", "pushgate:", "Prefix of every Redis key and channel the gateway uses"),
+            new ConfigKey("redis.command-timeout", "2s", "Time a Redis command may take before it fails"),
+            new ConfigKey("redis.max-pending", "10000", "Bounded queue of Redis publish commands; beyond it publishes fail fast"),
+            new ConfigKey("presence.ttl", "30s", "How long a member stays in presence after its node stops refreshing it (crashed nodes vanish after this)"),
+            new ConfigKey("ws.max-frame-size", "64KiB", "Largest single WebSocket frame a client may send (larger: close 1009)"),
+            new ConfigKey("ws.max-message-size", "256KiB", "Largest message a client may send, after joining fragments (larger: close 1009)"),
+            new ConfigKey("ws.compression", "true", "Offer permessage-deflate to clients that ask for it"),
+            new ConfigKey("ws.compression-min-size", "512B", "Outgoing frames smaller than this are sent uncompressed even when deflate was negotiated"),
+            new ConfigKey("ws.handshake-timeout", "10s", "Time a connection has to complete the WebSocket upgrade"),
+            new ConfigKey("heartbeat.interval", "30s", "Server sends a WebSocket Ping after this long without any frame from the client"),
+            new ConfigKey("heartbeat.timeout", "35s", "A client silent this long (no frame, no Pong) is closed with 4000"),
+            new ConfigKey("http.max-body-size", "1MiB", "Largest HTTP request body (larger: 413)"),
+            new ConfigKey("http.max-batch", "1000", "Most publications in one batch POST /api/publish"),
+            new ConfigKey("limits.max-subscriptions", "256", "Subscriptions one connection may hold"),
+            new ConfigKey("limits.topic-max-length", "128", "Longest topic name accepted (hard maximum 255)"),
+            new ConfigKey("outbound.max-buffer", "1MiB", "Bytes that may wait unsent for one connection before it counts as a slow consumer"),
+            new ConfigKey("outbound.slow-grace", "5s", "How long a connection may stay over its outbound budget (messages skipped) before close 4001"),
+            new ConfigKey("fanout.write-delay", "0ms", "Optional delay that lets bursts to the same socket share one flush (Centrifugo's write_delay); 0 flushes at once"),
+            new ConfigKey("fanout.queue-size", "65536", "Bounded per-event-loop queue of pending deliveries; overflow drops and counts"),
+            new ConfigKey("shutdown.grace", "10s", "On SIGTERM: time to send close 1001 and drain before exiting"),
+            new ConfigKey("demos.enabled", "true", "Serve the demo pages at / and the /demo/* endpoints"));
+
+    /** Fields of a namespace policy: {@code namespaces.<name>.<field>} and {@code namespace-defaults.<field>}. */
+    public static final Map<String, String> NAMESPACE_FIELDS = Map.of(
+            "publish", "Clients may publish to topics of this namespace (backends always may)",
+            "presence", "Track who is subscribed (queryable with GET /api/presence)",
+            "join-leave", "Send join/leave events to the namespace's subscribers (needs presence)");
+
+    /** The built-in namespace policies: the demo namespace {@code chat} lets clients publish. */
+    public static final Map<String, String> BUILT_IN = Map.of(
+            "namespaces.chat.publish", "true",
+            "namespaces.chat.presence", "true",
+            "namespace-defaults.publish", "false",
+            "namespace-defaults.presence", "false",
+            "namespace-defaults.join-leave", "false");
+
+    private static final Map<String, ConfigKey> BY_NAME =
+            ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));
+
+    private ConfigKeys() {
+    }
+
+    /** The key named {@code name}, or {@code null}. */
+    public static ConfigKey find(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** Whether {@code name} is a namespace policy key. */
+    public static boolean isNamespaceKey(String name) {
+        String[] parts = name.split("\\.");
+        if (parts.length == 3 && parts[0].equals("namespaces")) {
+            return NAMESPACE_FIELDS.containsKey(parts[2]) && !parts[1].isEmpty();
+        }
+        return parts.length == 2 && parts[0].equals("namespace-defaults") && NAMESPACE_FIELDS.containsKey(parts[1]);
+    }
+}

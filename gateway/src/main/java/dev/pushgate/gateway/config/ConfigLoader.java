@@ -1,0 +1,288 @@
+package dev.pushgate.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pushgate.gateway.policy.NamespacePolicies;
+import dev.pushgate.gateway.policy.NamespacePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a {@link GatewayConfig} from, in rising precedence: the defaults in {@link ConfigKeys}, a YAML file,
+ * {@code GATEWAY_*} environment variables and explicit overrides (CLI flags, tests). Every value is validated here;
+ * an error names the key and the source it came from.
+ */
+public final class ConfigLoader {
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> sources = new HashMap<>();
+
+    private ConfigLoader() {
+        for (ConfigKey key : ConfigKeys.ALL) {
+            put(key.name(), key.defaultValue(), "default");
+        }
+        ConfigKeys.BUILT_IN.forEach((k, v) -> put(k, v, "default"));
+    }
+
+    /** Loads file (may be null), environment and overrides. */
+    public static GatewayConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        ConfigLoader loader = new ConfigLoader();
+        if (file != null) {
+            loader.readFile(file);
+        }
+        loader.readEnv(env);
+        overrides.forEach((k, v) -> loader.putChecked(k, v, "override"));
+        return loader.build();
+    }
+
+    /** The defaults plus {@code overrides}: what tests use. */
+    public static GatewayConfig of(Map<String, String> overrides) {
+        return load(null, Map.of(), overrides);
+    }
+
+    private void readFile(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config file " + file + ": top level must be a mapping of keys");
+        }
+        flatten("", root, file.toString());
+    }
+
+    private void flatten(String prefix, JsonNode node, String source) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            String name = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
+            JsonNode v = f.getValue();
+            if (v.isObject()) {
+                flatten(name, v, source);
+            } else if (v.isArray()) {
+                List<String> items = new ArrayList<>();
+                v.forEach(item -> items.add(item.asText()));
+                putChecked(name, String.join(",", items), source);
+            } else {
+                putChecked(name, v.isNull() ? "" : v.asText(), source);
+            }
+        }
+    }
+
+    private void readEnv(Map<String, String> env) {
+        Map<String, String> byEnv = new HashMap<>();
+        for (ConfigKey key : ConfigKeys.ALL) {
+            byEnv.put(key.envVar(), key.name());
+        }
+        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
+            byEnv.put(ConfigKey.envVarOf("namespace-defaults." + field), "namespace-defaults." + field);
+        }
+        env.forEach((var, value) -> {
+            if (!var.startsWith("GATEWAY_")) {
+                return;
+            }
+            String name = byEnv.get(var);
+            if (name == null) {
+                name = namespaceKeyFromEnv(var);
+            }
+            if (name == null) {
+                log.warn("ignoring unknown environment variable: name={}", var);
+                return;
+            }
+            putChecked(name, value, "environment " + var);
+        });
+    }
+
+    /** {@code GATEWAY_NAMESPACES_CHAT_JOIN_LEAVE} → {@code namespaces.chat.join-leave}. */
+    private static String namespaceKeyFromEnv(String var) {
+        String prefix = "GATEWAY_NAMESPACES_";
+        if (!var.startsWith(prefix)) {
+            return null;
+        }
+        String rest = var.substring(prefix.length());
+        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
+            String suffix = "_" + field.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+                String ns = rest.substring(0, rest.length() - suffix.length()).toLowerCase(Locale.ROOT);
+                return "namespaces." + ns + "." + field;
+            }
+        }
+        return null;
+    }
+
+    private void putChecked(String name, String value, String source) {
+        if (ConfigKeys.find(name) == null && !ConfigKeys.isNamespaceKey(name)) {
+            throw new ConfigException("unknown config key '" + name + "' (from " + source + ")");
+        }
+        put(name, value, source);
+    }
+
+    private void put(String name, String value, String source) {
+        values.put(name, value);
+        sources.put(name, source);
+    }
+
+    private String raw(String name) {
+        return values.get(name);
+    }
+
+    private String label(String name) {
+        return name + " (from " + sources.get(name) + ")";
+    }
+
+    private int integer(String name, int min, int max) {
+        return Values.integer(label(name), raw(name), min, max);
+    }
+
+    private boolean bool(String name) {
+        return Values.bool(label(name), raw(name));
+    }
+
+    private Duration duration(String name) {
+        return Values.duration(label(name), raw(name));
+    }
+
+    private int size(String name) {
+        return Values.size(label(name), raw(name));
+    }
+
+    private <E extends Enum<E>> E choice(String name, Class<E> type) {
+        String v = raw(name).trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        try {
+            return Enum.valueOf(type, v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(label(name) + ": must be one of "
+                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got '" + raw(name) + "'");
+        }
+    }
+
+    private GatewayConfig build() {
+        List<String> apiKeys = Arrays.stream(raw("api-key").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        boolean generated = apiKeys.isEmpty();
+        if (generated) {
+            byte[] random = new byte[16];
+            new SecureRandom().nextBytes(random);
+            apiKeys = List.of(HexFormat.of().formatHex(random));
+        }
+        for (String k : apiKeys) {
+            if (k.length() < 8) {
+                throw new ConfigException(label("api-key") + ": every key must have at least 8 characters");
+            }
+        }
+        Duration interval = duration("heartbeat.interval");
+        Duration timeout = duration("heartbeat.timeout");
+        if (interval.isZero() || timeout.compareTo(interval) <= 0) {
+            throw new ConfigException(label("heartbeat.timeout") + ": must be longer than heartbeat.interval (> 0)");
+        }
+        int maxFrame = size("ws.max-frame-size");
+        int maxMessage = size("ws.max-message-size");
+        if (maxFrame < 128 || maxMessage < maxFrame) {
+            throw new ConfigException(label("ws.max-message-size")
+                    + ": must be at least ws.max-frame-size, which must be at least 128B");
+        }
+        Duration presenceTtl = duration("presence.ttl");
+        if (presenceTtl.toMillis() < 1000) {
+            throw new ConfigException(label("presence.ttl") + ": must be at least 1s");
+        }
+        return new GatewayConfig(
+                nodeId(raw("node-id").trim()),
+                raw("host").trim(),
+                integer("port", 0, 65535),
+                choice("transport", GatewayConfig.TransportKind.class),
+                integer("io-threads", 0, 1024),
+                apiKeys,
+                generated,
+                choice("layer", GatewayConfig.Layer.class),
+                new GatewayConfig.Redis(redisUri(), raw("redis.prefix"), duration("redis.command-timeout"),
+                        integer("redis.max-pending", 1, 10_000_000)),
+                presenceTtl,
+                new GatewayConfig.WebSocket(maxFrame, maxMessage, bool("ws.compression"),
+                        size("ws.compression-min-size"), duration("ws.handshake-timeout")),
+                new GatewayConfig.Heartbeat(interval, timeout),
+                new GatewayConfig.Http(size("http.max-body-size"), integer("http.max-batch", 1, 100_000)),
+                new GatewayConfig.Limits(integer("limits.max-subscriptions", 1, 1_000_000),
+                        integer("limits.topic-max-length", 1, 255)),
+                new GatewayConfig.Outbound(size("outbound.max-buffer"), duration("outbound.slow-grace")),
+                new GatewayConfig.Fanout(duration("fanout.write-delay"), integer("fanout.queue-size", 16, 1 << 24)),
+                duration("shutdown.grace"),
+                bool("demos.enabled"),
+                namespaces());
+    }
+
+    private URI redisUri() {
+        String raw = raw("redis.uri").trim();
+        try {
+            URI uri = URI.create(raw);
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("scheme");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(label("redis.uri") + ": not a redis:// or rediss:// URI: '" + raw + "'");
+        }
+    }
+
+    private NamespacePolicies namespaces() {
+        NamespacePolicy defaults = new NamespacePolicy(bool("namespace-defaults.publish"),
+                bool("namespace-defaults.presence"), bool("namespace-defaults.join-leave"));
+        Map<String, NamespacePolicy> named = new HashMap<>();
+        for (String name : values.keySet()) {
+            if (!name.startsWith("namespaces.")) {
+                continue;
+            }
+            String ns = name.split("\\.")[1];
+            if (named.containsKey(ns)) {
+                continue;
+            }
+            named.put(ns, new NamespacePolicy(
+                    nsBool(ns, "publish", defaults.clientPublish()),
+                    nsBool(ns, "presence", defaults.presence()),
+                    nsBool(ns, "join-leave", defaults.joinLeave())));
+        }
+        return new NamespacePolicies(defaults, named);
+    }
+
+    private boolean nsBool(String ns, String field, boolean fallback) {
+        String name = "namespaces." + ns + "." + field;
+        return values.containsKey(name) ? bool(name) : fallback;
+    }
+
+    private static String nodeId(String configured) {
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "node";
+        }
+        byte[] random = new byte[3];
+        new SecureRandom().nextBytes(random);
+        return host + "-" + HexFormat.of().formatHex(random);
+    }
+}

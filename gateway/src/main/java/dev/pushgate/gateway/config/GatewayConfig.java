@@ -1,0 +1,61 @@
+package dev.pushgate.gateway.config;
+
+import dev.pushgate.gateway.policy.NamespacePolicies;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole validated configuration, immutable. Built only by {@link ConfigLoader}; the meaning and default of
+ * every value is in {@link ConfigKeys}.
+ */
+public record GatewayConfig(
+        String nodeId,
+        String host,
+        int port,
+        TransportKind transport,
+        int ioThreads,
+        List<String> apiKeys,
+        boolean apiKeyGenerated,
+        Layer layer,
+        Redis redis,
+        Duration presenceTtl,
+        WebSocket ws,
+        Heartbeat heartbeat,
+        Http http,
+        Limits limits,
+        Outbound outbound,
+        Fanout fanout,
+        Duration shutdownGrace,
+        boolean demosEnabled,
+        NamespacePolicies namespaces) {
+
+    /** The channel layer behind the hub. */
+    public enum Layer { MEMORY, REDIS }
+
+    /** The socket transport. */
+    public enum TransportKind { AUTO, EPOLL, IO_URING, NIO }
+
+    /** Redis connection settings (used when {@code layer=redis}). */
+    public record Redis(URI uri, String prefix, Duration commandTimeout, int maxPending) { }
+
+    /** WebSocket limits and options. */
+    public record WebSocket(int maxFrameSize, int maxMessageSize, boolean compression, int compressionMinSize,
+                            Duration handshakeTimeout) { }
+
+    /** Server heartbeat: ping after {@code interval} of client silence, close after {@code timeout}. */
+    public record Heartbeat(Duration interval, Duration timeout) { }
+
+    /** HTTP API limits. */
+    public record Http(int maxBodySize, int maxBatch) { }
+
+    /** Per-connection limits. */
+    public record Limits(int maxSubscriptions, int topicMaxLength) { }
+
+    /** Outbound budget per connection and the slow-consumer grace period. */
+    public record Outbound(int maxBuffer, Duration slowGrace) { }
+
+    /** Fan-out tuning. */
+    public record Fanout(Duration writeDelay, int queueSize) { }
+}

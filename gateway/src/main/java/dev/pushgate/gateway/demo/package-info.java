@@ -1,0 +1,2 @@
+/** Server side of the demos served at {@code /}: the live vote's counts (the chat needs none). */
+package dev.pushgate.gateway.demo;

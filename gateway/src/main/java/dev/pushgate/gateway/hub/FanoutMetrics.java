@@ -1,0 +1,29 @@
+package dev.pushgate.gateway.hub;
+
+/** What the fan-out path reports; implemented by the metrics package. Called on event loops; must be cheap. */
+public interface FanoutMetrics {
+
+    /** {@code count} frames written to subscribers in one batch; {@code latencyNanos} from receipt to write. */
+    void delivered(int count, long latencyNanos);
+
+    /** A publication dropped for one loop because its queue was full. */
+    void droppedQueueFull();
+
+    /** A publication for a topic with no local subscribers (raced with the last unsubscribe). */
+    void unrouted();
+
+    /** Does nothing: for tests. */
+    FanoutMetrics NONE = new FanoutMetrics() {
+        @Override
+        public void delivered(int count, long latencyNanos) {
+        }
+
+        @Override
+        public void droppedQueueFull() {
+        }
+
+        @Override
+        public void unrouted() {
+        }
+    };
+}

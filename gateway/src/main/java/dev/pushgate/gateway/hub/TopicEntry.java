@@ -1,0 +1,54 @@
+package dev.pushgate.gateway.hub;
+
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * One topic with local subscribers: a subscriber list per event loop, each touched only by its own loop, so fan-out
+ * iterates plain arrays with no locks. {@code shardSizes} lets any thread see which loops have subscribers.
+ * {@code refs} (the total) is changed only inside the hub's map compute for this topic.
+ */
+final class TopicEntry {
+    final String topic;
+    final ArrayList<Subscriber>[] shards;
+    final AtomicIntegerArray shardSizes;
+    /** Completes when the broker subscription of this topic is active. */
+    final CompletableFuture<Void> brokerReady = new CompletableFuture<>();
+    int refs;
+
+    @SuppressWarnings("unchecked")
+    TopicEntry(String topic, int loops) {
+        this.topic = topic;
+        this.shards = new ArrayList[loops];
+        this.shardSizes = new AtomicIntegerArray(loops);
+    }
+
+    /** Adds on the owning loop. */
+    void add(int loop, Subscriber s) {
+        ArrayList<Subscriber> list = shards[loop];
+        if (list == null) {
+            list = new ArrayList<>(4);
+            shards[loop] = list;
+        }
+        list.add(s);
+        shardSizes.lazySet(loop, list.size());
+    }
+
+    /** Removes on the owning loop (swap with the last element; order among subscribers does not matter). */
+    boolean remove(int loop, Subscriber s) {
+        ArrayList<Subscriber> list = shards[loop];
+        if (list == null) {
+            return false;
+        }
+        int i = list.indexOf(s);
+        if (i < 0) {
+            return false;
+        }
+        int last = list.size() - 1;
+        list.set(i, list.get(last));
+        list.remove(last);
+        shardSizes.lazySet(loop, list.size());
+        return true;
+    }
+}

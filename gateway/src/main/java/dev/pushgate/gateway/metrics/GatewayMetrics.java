@@ -1,0 +1,144 @@
+package dev.pushgate.gateway.metrics;
+
+import dev.pushgate.gateway.hub.FanoutMetrics;
+import dev.pushgate.gateway.publish.PublishSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's own meters. Counters on the hot path are pre-registered; tagged counters with open tag sets
+ * (close code, error reason) are cached per tag value. Thread-safe.
+ */
+public final class GatewayMetrics implements FanoutMetrics {
+    private final MeterRegistry registry;
+    private final AtomicInteger wsConnections = new AtomicInteger();
+    private final Counter opened;
+    private final Map<PublishSource, Counter> messagesIn = new EnumMap<>(PublishSource.class);
+    private final Counter messagesOut;
+    private final Counter droppedQueueFull;
+    private final Counter droppedSlow;
+    private final Counter slowCloses;
+    private final Timer fanoutLatency;
+    private final Map<String, Counter> tagged = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge(MeterNames.CONNECTIONS, java.util.List.of(io.micrometer.core.instrument.Tag.of("transport", "websocket")),
+                wsConnections);
+        this.opened = Counter.builder(MeterNames.CONNECTIONS_OPENED).tag("transport", "websocket")
+                .description("Connections opened").register(registry);
+        for (PublishSource s : PublishSource.values()) {
+            messagesIn.put(s, Counter.builder(MeterNames.MESSAGES_IN).tag("source", s.tag())
+                    .description("Publications accepted by this node").register(registry));
+        }
+        this.messagesOut = Counter.builder(MeterNames.MESSAGES_OUT)
+                .description("Message frames written to subscribers").register(registry);
+        this.droppedQueueFull = dropped("queue_full");
+        this.droppedSlow = dropped("slow_consumer");
+        this.slowCloses = Counter.builder(MeterNames.SLOW_CONSUMER_CLOSES)
+                .description("Connections closed with 4001 for not keeping up").register(registry);
+        this.fanoutLatency = Timer.builder(MeterNames.FANOUT_LATENCY)
+                .description("From a publication's arrival at this node to its write to a socket")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        for (String reason : new String[] {"invalid_topic", "unavailable", "internal", "forbidden"}) {
+            publishErrorCounter(reason);
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private Counter dropped(String reason) {
+        return Counter.builder(MeterNames.MESSAGES_DROPPED).tag("reason", reason)
+                .description("Messages not delivered to a subscriber").register(registry);
+    }
+
+    /** A WebSocket connection completed its handshake. */
+    public void connectionOpened() {
+        wsConnections.incrementAndGet();
+        opened.increment();
+    }
+
+    /** A WebSocket connection closed; {@code code} is the close code sent or received, or a reason word. */
+    public void connectionClosed(String code) {
+        wsConnections.decrementAndGet();
+        tagged.computeIfAbsent("closed:" + code, k -> Counter.builder(MeterNames.CONNECTIONS_CLOSED)
+                .tag("transport", "websocket").tag("code", code)
+                .description("Connections closed, by close code").register(registry)).increment();
+    }
+
+    /** Open WebSocket connections. */
+    public int connections() {
+        return wsConnections.get();
+    }
+
+    public void messageIn(PublishSource source) {
+        messagesIn.get(source).increment();
+    }
+
+    public void publishError(String reason) {
+        publishErrorCounter(reason).increment();
+    }
+
+    private Counter publishErrorCounter(String reason) {
+        return tagged.computeIfAbsent("publish:" + reason, k -> Counter.builder(MeterNames.PUBLISH_ERRORS)
+                .tag("reason", reason).description("Publications refused or failed").register(registry));
+    }
+
+    /** An error frame sent to a client. */
+    public void clientError(String code) {
+        tagged.computeIfAbsent("client:" + code, k -> Counter.builder(MeterNames.CLIENT_ERRORS).tag("code", code)
+                .description("Error frames sent to clients").register(registry)).increment();
+    }
+
+    /** A WebSocket handshake refused. */
+    public void handshakeFailure(String reason) {
+        tagged.computeIfAbsent("handshake:" + reason, k -> Counter.builder(MeterNames.HANDSHAKE_FAILURES)
+                .tag("reason", reason).description("WebSocket handshakes refused").register(registry)).increment();
+    }
+
+    /** An HTTP request answered. */
+    public void httpRequest(String route, int status) {
+        tagged.computeIfAbsent("http:" + route + ":" + status, k -> Counter.builder(MeterNames.HTTP_REQUESTS)
+                .tag("route", route).tag("status", Integer.toString(status))
+                .description("HTTP requests answered").register(registry)).increment();
+    }
+
+    /** A message skipped for a subscriber over its outbound budget. */
+    public void droppedSlowConsumer() {
+        droppedSlow.increment();
+    }
+
+    /** A slow consumer closed with 4001. */
+    public void slowConsumerClosed() {
+        slowCloses.increment();
+    }
+
+    @Override
+    public void delivered(int count, long latencyNanos) {
+        messagesOut.increment(count);
+        fanoutLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void droppedQueueFull() {
+        droppedQueueFull.increment();
+    }
+
+    @Override
+    public void unrouted() {
+        // A race with the last unsubscribe: nobody here wanted it; not a loss.
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pushgate.gateway.publish;
+
+import dev.pushgate.gateway.broker.Broker;
+import dev.pushgate.gateway.broker.BrokerUnavailableException;
+import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.protocol.ErrorCode;
+import dev.pushgate.protocol.ProtocolException;
+import dev.pushgate.protocol.Topics;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one way into the channel layer: checks the topic, publishes through the broker and counts the outcome.
+ * Policy checks (who may publish where) belong to the caller. Thread-safe; never blocks.
+ */
+public final class PublishService {
+    private static final Logger log = LoggerFactory.getLogger(PublishService.class);
+
+    private final Broker broker;
+    private final GatewayMetrics metrics;
+    private final int topicMaxLength;
+
+    public PublishService(Broker broker, GatewayMetrics metrics, int topicMaxLength) {
+        this.broker = broker;
+        this.metrics = metrics;
+        this.topicMaxLength = topicMaxLength;
+    }
+
+    /**
+     * Publishes {@code data} to {@code topic}. Completes with the sequence number ({@code -1} if none) or fails with
+     * a {@link ProtocolException} whose code is safe to show: {@code invalid_topic}, {@code unavailable} or
+     * {@code internal}.
+     */
+    public CompletionStage<Long> publish(String topic, byte[] data, PublishSource source) {
+        String violation = Topics.violation(topic, topicMaxLength);
+        if (violation != null) {
+            metrics.publishError("invalid_topic");
+            return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.INVALID_TOPIC, violation));
+        }
+        if (!broker.isReady()) {
+            metrics.publishError("unavailable");
+            return CompletableFuture.failedFuture(
+                    new ProtocolException(ErrorCode.UNAVAILABLE, "channel layer unavailable, nothing was published"));
+        }
+        metrics.messageIn(source);
+        CompletionStage<Long> stage;
+        try {
+            stage = broker.publish(topic, data);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((seq, err) -> {
+            if (err == null) {
+                return seq;
+            }
+            throw new java.util.concurrent.CompletionException(translate(err));
+        });
+    }
+
+    private ProtocolException translate(Throwable err) {
+        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                ? err.getCause() : err;
+        if (cause instanceof ProtocolException pe) {
+            return pe;
+        }
+        if (cause instanceof BrokerUnavailableException) {
+            metrics.publishError("unavailable");
+            return new ProtocolException(ErrorCode.UNAVAILABLE, "channel layer unavailable, nothing was published");
+        }
+        metrics.publishError("internal");
+        log.warn("publish failed unexpectedly", cause);
+        return new ProtocolException(ErrorCode.INTERNAL, "publish failed");
+    }
+
+    /** Unwraps the {@link ProtocolException} a failed {@link #publish} stage carries. */
+    public static ProtocolException failure(Throwable err) {
+        Throwable cause = err;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof ProtocolException pe ? pe : new ProtocolException(ErrorCode.INTERNAL, "publish failed");
+    }
+}

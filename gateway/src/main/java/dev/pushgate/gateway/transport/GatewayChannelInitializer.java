@@ -1,0 +1,112 @@
+package dev.pushgate.gateway.transport;
+
+import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.session.SessionServices;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles every connection's pipeline, and the WebSocket part of it after the handshake: the one place that adds
+ * handlers. See {@link HandlerNames} for the order.
+ */
+public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
+    /** Idle HTTP keep-alive connections (and connections that never send a request) are closed after this. */
+    private static final int HTTP_IDLE_SECONDS = 60;
+
+    private final GatewayConfig config;
+    private final SessionServices services;
+    private final HttpRouter router;
+    private final WebSocketServerProtocolConfig wsConfig;
+
+    public GatewayChannelInitializer(GatewayConfig config, SessionServices services, Routes routes) {
+        this.config = config;
+        this.services = services;
+        this.router = new HttpRouter(Routes.WS_PATH, routes.endpoints(), routes.files(), services.metrics());
+        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(Routes.WS_PATH)
+                .checkStartsWith(false)
+                .handshakeTimeoutMillis(config.ws().handshakeTimeout().toMillis())
+                // Close frames are answered by WebSocketSessionHandler with the right code, exactly once.
+                .handleCloseFrames(false)
+                .sendCloseFrame(null)
+                .dropPongFrames(false)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(config.ws().maxFrameSize())
+                        .allowExtensions(config.ws().compression())
+                        .closeOnProtocolViolation(true)
+                        .withUTF8Validator(true)
+                        .build())
+                .build();
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(HandlerNames.HTTP_IDLE, new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS) {
+            @Override
+            protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
+                ctx.close();
+            }
+        });
+        p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
+        p.addLast(HandlerNames.HTTP_AGGREGATOR, new BoundedHttpAggregator(config.http().maxBodySize()));
+        p.addLast(HandlerNames.HTTP_ROUTER, router);
+        if (config.ws().compression()) {
+            p.addLast(HandlerNames.WS_COMPRESSION, compression());
+        }
+        p.addLast(HandlerNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
+        p.addLast(HandlerNames.WS_AGGREGATOR, new WebSocketFrameAggregator(config.ws().maxMessageSize()));
+        p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config.nodeId(),
+                config.heartbeat().interval().toSeconds(), config.outbound().slowGrace().toNanos(), this::upgraded));
+    }
+
+    /** After the handshake: drop the HTTP-only handlers and start the heartbeat. */
+    private void upgraded(ChannelHandlerContext ctx) {
+        ChannelPipeline p = ctx.pipeline();
+        p.remove(HandlerNames.HTTP_IDLE);
+        if (p.get(HandlerNames.HTTP_ROUTER) != null) {
+            p.remove(HandlerNames.HTTP_ROUTER);
+        }
+        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.HEARTBEAT, new HeartbeatHandler(
+                config.heartbeat().interval().toNanos(), config.heartbeat().timeout().toNanos()));
+    }
+
+    /** permessage-deflate; frames under the configured size go out uncompressed (not worth the CPU). */
+    private WebSocketServerExtensionHandler compression() {
+        int minSize = config.ws().compressionMinSize();
+        WebSocketExtensionFilter skipSmall = new WebSocketExtensionFilter() {
+            @Override
+            public boolean mustSkip(WebSocketFrame frame) {
+                return frame.content().readableBytes() < minSize;
+            }
+        };
+        WebSocketExtensionFilterProvider filters = new WebSocketExtensionFilterProvider() {
+            @Override
+            public WebSocketExtensionFilter encoderFilter() {
+                return skipSmall;
+            }
+
+            @Override
+            public WebSocketExtensionFilter decoderFilter() {
+                return WebSocketExtensionFilter.NEVER_SKIP;
+            }
+        };
+        return new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(
+                6, false, 15, true, false, filters, config.ws().maxMessageSize()));
+    }
+}

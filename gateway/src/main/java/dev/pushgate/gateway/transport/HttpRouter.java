@@ -1,0 +1,104 @@
+package dev.pushgate.gateway.transport;
+
+import dev.pushgate.gateway.api.HttpEndpoint;
+import dev.pushgate.gateway.api.HttpExchange;
+import dev.pushgate.gateway.api.StaticFiles;
+import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.protocol.ErrorCode;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Routes each HTTP request: WebSocket upgrades on the WebSocket path go on down the pipeline to the handshake;
+ * everything else is answered here by the endpoint registered for its exact path, the static files, or a JSON
+ * error (400 malformed, 404 unknown path, 405 wrong method, 426 a plain request on the WebSocket path).
+ * Stateless and shared by every channel.
+ */
+@ChannelHandler.Sharable
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final String wsPath;
+    private final Map<String, HttpEndpoint> endpoints;
+    private final StaticFiles files;
+    private final GatewayMetrics metrics;
+
+    HttpRouter(String wsPath, Map<String, HttpEndpoint> endpoints, StaticFiles files, GatewayMetrics metrics) {
+        super(false);
+        this.wsPath = wsPath;
+        this.endpoints = Map.copyOf(endpoints);
+        this.files = files;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        String path = query.path();
+        if (req.decoderResult().isFailure()) {
+            exchange(ctx, req, query, "invalid").error(HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST,
+                    "malformed HTTP request");
+            return;
+        }
+        if (path.equals(wsPath)) {
+            routeWebSocket(ctx, req, query);
+            return;
+        }
+        HttpEndpoint endpoint = endpoints.get(path);
+        if (endpoint == null && files != null && files.serves(path)) {
+            endpoint = files;
+        }
+        if (endpoint == null) {
+            exchange(ctx, req, query, "unknown").error(HttpResponseStatus.NOT_FOUND, ErrorCode.NOT_FOUND,
+                    "no such endpoint: " + path);
+            return;
+        }
+        HttpExchange ex = exchange(ctx, req, query, endpoint.route());
+        if (!endpoint.methods().contains(req.method())) {
+            methodNotAllowed(ex, endpoint);
+            return;
+        }
+        endpoint.handle(ex);
+    }
+
+    private void routeWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+        boolean upgrade = req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+        if (upgrade && req.method().equals(HttpMethod.GET)) {
+            ctx.fireChannelRead(req);
+            return;
+        }
+        metrics.handshakeFailure("not_upgrade");
+        HttpExchange ex = exchange(ctx, req, query, "ws");
+        if (!req.method().equals(HttpMethod.GET)) {
+            ex.error(HttpResponseStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED,
+                    "the WebSocket endpoint takes GET with Upgrade: websocket");
+            return;
+        }
+        ex.error(HttpResponseStatus.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
+                "this is the WebSocket endpoint: send a WebSocket upgrade request");
+    }
+
+    private void methodNotAllowed(HttpExchange ex, HttpEndpoint endpoint) {
+        String allow = endpoint.methods().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+        ex.error(HttpResponseStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED,
+                ex.request().method().name() + " not allowed; use " + allow);
+    }
+
+    private HttpExchange exchange(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String route) {
+        return new HttpExchange(ctx, req, q, route, metrics);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.fireExceptionCaught(cause);
+    }
+}
