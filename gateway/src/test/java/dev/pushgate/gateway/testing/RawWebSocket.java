@@ -1,0 +1,137 @@
+package dev.pushgate.gateway.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A deliberately dumb WebSocket peer on a plain socket: it upgrades, then does only what the test tells it (never
+ * answers pings by itself). Used to play dead peers and protocol breakers; reads server frames to find the Close.
+ */
+public final class RawWebSocket implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    public RawWebSocket(int port, String path) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(key) + "\r\n\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String status = readHeaders();
+        if (!status.startsWith("HTTP/1.1 101")) {
+            throw new IOException("upgrade refused: " + status);
+        }
+    }
+
+    private String readHeaders() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during handshake");
+            }
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String all = head.toString(StandardCharsets.US_ASCII);
+        return all.substring(0, all.indexOf("\r\n"));
+    }
+
+    /** Sends one masked frame with the given first byte (FIN/RSV/opcode) and payload. */
+    public void sendFrame(int firstByte, byte[] payload) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write(firstByte);
+        if (payload.length < 126) {
+            f.write(0x80 | payload.length);
+        } else {
+            f.write(0x80 | 126);
+            f.write(payload.length >>> 8);
+            f.write(payload.length & 0xff);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        f.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            f.write(payload[i] ^ mask[i & 3]);
+        }
+        out.write(f.toByteArray());
+        out.flush();
+    }
+
+    /** A server frame: opcode and payload. */
+    public record Frame(int opcode, byte[] payload) {
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Reads the next server frame, or null on end of stream; fails after {@code wait}. */
+    public Frame readFrame(Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        int b0;
+        try {
+            b0 = in.read();
+        } catch (SocketTimeoutException e) {
+            throw new IOException("no frame within " + wait, e);
+        }
+        if (b0 < 0) {
+            return null;
+        }
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        } else if (len == 127) {
+            len = in.readLong();
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** Reads frames until a Close (returns it) or the end of the stream (returns null); counts Close frames seen. */
+    public Frame awaitClose(Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            Frame f = readFrame(Duration.ofMillis(left));
+            if (f == null || f.opcode() == 8) {
+                return f;
+            }
+        }
+    }
+
+    /** After a Close, whether anything but end-of-stream follows within {@code wait} (a second Close would). */
+    public Frame readAfterClose(Duration wait) throws IOException {
+        try {
+            return readFrame(wait);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
