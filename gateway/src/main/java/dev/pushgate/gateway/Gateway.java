@@ -9,6 +9,7 @@ import dev.pushgate.gateway.auth.ApiKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final RuntimeMetrics runtimeMetrics;
     private final ChannelGroup channels = new DefaultChannelGroup("pushgate", GlobalEventExecutor.INSTANCE);
     private final Channel server;
+    private final TailDemo tailDemo;
     private volatile boolean draining;
     private boolean closed;
 
@@ -87,6 +89,7 @@ public final class Gateway implements AutoCloseable {
                 metrics, sessions);
         GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
                 routes(publisher, metrics));
+        this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
         int budget = config.outbound().maxBuffer();
         this.server = new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
@@ -191,6 +194,9 @@ public final class Gateway implements AutoCloseable {
         channels.close().awaitUninterruptibly(1000);
         loops.shutdown(1000);
         hub.discardPending();
+        if (tailDemo != null) {
+            tailDemo.close();
+        }
         broker.close();
         runtimeMetrics.close();
         registry.close();

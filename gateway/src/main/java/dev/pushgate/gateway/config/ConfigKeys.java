@@ -40,7 +40,8 @@ public final class ConfigKeys {
             new ConfigKey("fanout.write-delay", "0ms", "Optional delay that lets bursts to the same socket share one flush (Centrifugo's write_delay); 0 flushes at once"),
             new ConfigKey("fanout.queue-size", "65536", "Bounded per-event-loop queue of pending deliveries; overflow drops and counts"),
             new ConfigKey("shutdown.grace", "10s", "On SIGTERM: time to send close 1001 and drain before exiting"),
-            new ConfigKey("demos.enabled", "true", "Serve the demo pages at / and the /demo/* endpoints"));
+            new ConfigKey("demos.enabled", "true", "Serve the demo pages at / and the /demo/* endpoints"),
+            new ConfigKey("demos.tail-file", "", "File the tail -f demo streams to topic demo.tail; empty tails a demo log the gateway writes itself"));
 
     /** Fields of a namespace policy: {@code namespaces.<name>.<field>} and {@code namespace-defaults.<field>}. */
     public static final Map<String, String> NAMESPACE_FIELDS = Map.of(

@@ -230,6 +230,7 @@ public final class ConfigLoader {
                 new GatewayConfig.Fanout(duration("fanout.write-delay"), integer("fanout.queue-size", 16, 1 << 24)),
                 duration("shutdown.grace"),
                 bool("demos.enabled"),
+                raw("demos.tail-file").trim(),
                 namespaces());
     }
 

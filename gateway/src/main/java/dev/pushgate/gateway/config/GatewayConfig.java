@@ -29,6 +29,7 @@ public record GatewayConfig(
         Fanout fanout,
         Duration shutdownGrace,
         boolean demosEnabled,
+        String demosTailFile,
         NamespacePolicies namespaces) {
 
     /** The channel layer behind the hub. */
