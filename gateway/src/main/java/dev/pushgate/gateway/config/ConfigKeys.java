@@ -41,18 +41,40 @@ public final class ConfigKeys {
             new ConfigKey("fanout.queue-size", "65536", "Bounded per-event-loop queue of pending deliveries; overflow drops and counts"),
             new ConfigKey("shutdown.grace", "10s", "On SIGTERM: time to send close 1001 and drain before exiting"),
             new ConfigKey("demos.enabled", "true", "Serve the demo pages at / and the /demo/* endpoints"),
-            new ConfigKey("demos.tail-file", "", "File the tail -f demo streams to topic demo.tail; empty tails a demo log the gateway writes itself"));
+            new ConfigKey("demos.tail-file", "", "File the tail -f demo streams to topic demo.tail; empty tails a demo log the gateway writes itself"),
+            new ConfigKey("ws.allowed-origins", "", "Origins allowed to open WebSockets, comma separated (e.g. https://app.example.com); empty allows same-origin pages and clients that send no Origin; * allows any"),
+            new ConfigKey("ws.echo-enabled", "false", "Serve /ws/echo: the same pipeline as /ws, echoing every message (for RFC 6455/7692 fuzzing suites)"),
+            new ConfigKey("limits.max-connections", "1000000", "Open connections this node accepts; beyond it new TCP connections are closed at once"),
+            new ConfigKey("limits.max-connections-per-ip", "10000", "Open connections per client IP (0: no limit); raise or disable behind a proxy that hides client IPs"),
+            new ConfigKey("limits.messages-per-second", "50", "Messages per second one connection may send (token bucket refill rate)"),
+            new ConfigKey("limits.messages-burst", "100", "Token bucket size; a client that keeps sending while over it is closed with 4002"),
+            new ConfigKey("tls.enabled", "false", "Also listen with TLS (wss:// and https://) on tls.port"),
+            new ConfigKey("tls.port", "8443", "Port of the TLS listener"),
+            new ConfigKey("tls.cert-file", "", "PEM certificate chain for the TLS listener"),
+            new ConfigKey("tls.key-file", "", "PEM private key (PKCS#8) for the TLS listener"),
+            new ConfigKey("tls.reload-interval", "60s", "How often the certificate files are checked for changes and reloaded without restart (0: never)"),
+            new ConfigKey("auth.hmac-secret", "", "Secret for HS256 connection tokens (at least 32 bytes)"),
+            new ConfigKey("auth.rsa-public-key-file", "", "PEM RSA public key for RS256 connection tokens"),
+            new ConfigKey("auth.ec-public-key-file", "", "PEM EC P-256 public key for ES256 connection tokens"),
+            new ConfigKey("auth.jwks-file", "", "JWKS file with RSA and EC public keys (selected by kid)"),
+            new ConfigKey("auth.refresh-warning", "30s", "How long before a token expires the connection is told to refresh"));
 
     /** Fields of a namespace policy: {@code namespaces.<name>.<field>} and {@code namespace-defaults.<field>}. */
     public static final Map<String, String> NAMESPACE_FIELDS = Map.of(
             "publish", "Clients may publish to topics of this namespace (backends always may)",
             "presence", "Track who is subscribed (queryable with GET /api/presence)",
-            "join-leave", "Send join/leave events to the namespace's subscribers (needs presence)");
+            "join-leave", "Send join/leave events to the namespace's subscribers (needs presence)",
+            "anonymous", "Connections without a token may subscribe (only matters once token keys are configured)",
+            "slow-consumer", "What happens to a subscriber over its outbound budget: close (4001 after the grace period) or skip (messages skipped, then told)");
 
     /** The built-in namespace policies: the demo namespace {@code chat} lets clients publish. */
     public static final Map<String, String> BUILT_IN = Map.of(
             "namespaces.chat.publish", "true",
             "namespaces.chat.presence", "true",
+            "namespaces.chat.anonymous", "true",
+            "namespaces.demo.anonymous", "true",
+            "namespace-defaults.anonymous", "false",
+            "namespace-defaults.slow-consumer", "close",
             "namespace-defaults.publish", "false",
             "namespace-defaults.presence", "false",
             "namespace-defaults.join-leave", "false");

@@ -221,17 +221,60 @@ public final class ConfigLoader {
                         integer("redis.max-pending", 1, 10_000_000)),
                 presenceTtl,
                 new GatewayConfig.WebSocket(maxFrame, maxMessage, bool("ws.compression"),
-                        size("ws.compression-min-size"), duration("ws.handshake-timeout")),
+                        size("ws.compression-min-size"), duration("ws.handshake-timeout"), list("ws.allowed-origins"),
+                        bool("ws.echo-enabled")),
                 new GatewayConfig.Heartbeat(interval, timeout),
                 new GatewayConfig.Http(size("http.max-body-size"), integer("http.max-batch", 1, 100_000)),
                 new GatewayConfig.Limits(integer("limits.max-subscriptions", 1, 1_000_000),
-                        integer("limits.topic-max-length", 1, 255)),
+                        integer("limits.topic-max-length", 1, 255),
+                        integer("limits.max-connections", 1, Integer.MAX_VALUE),
+                        integer("limits.max-connections-per-ip", 0, Integer.MAX_VALUE),
+                        integer("limits.messages-per-second", 1, 1_000_000),
+                        integer("limits.messages-burst", 1, 10_000_000)),
                 new GatewayConfig.Outbound(size("outbound.max-buffer"), duration("outbound.slow-grace")),
                 new GatewayConfig.Fanout(duration("fanout.write-delay"), integer("fanout.queue-size", 16, 1 << 24)),
                 duration("shutdown.grace"),
                 bool("demos.enabled"),
                 raw("demos.tail-file").trim(),
+                tls(),
+                auth(),
                 namespaces());
+    }
+
+    private List<String> list(String name) {
+        return Arrays.stream(raw(name).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    private Path path(String name) {
+        String v = raw(name).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isReadable(p)) {
+            throw new ConfigException(label(name) + ": file not readable: " + v);
+        }
+        return p;
+    }
+
+    private GatewayConfig.Tls tls() {
+        boolean enabled = bool("tls.enabled");
+        Path cert = path("tls.cert-file");
+        Path key = path("tls.key-file");
+        if (enabled && (cert == null || key == null)) {
+            throw new ConfigException(label("tls.enabled") + ": needs tls.cert-file and tls.key-file");
+        }
+        return new GatewayConfig.Tls(enabled, integer("tls.port", 0, 65535), cert, key,
+                duration("tls.reload-interval"));
+    }
+
+    private GatewayConfig.Auth auth() {
+        String secret = raw("auth.hmac-secret");
+        if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new ConfigException(label("auth.hmac-secret") + ": must be at least 32 bytes");
+        }
+        return new GatewayConfig.Auth(secret, path("auth.rsa-public-key-file"), path("auth.ec-public-key-file"),
+                path("auth.jwks-file"), duration("auth.refresh-warning"));
     }
 
     private URI redisUri() {
@@ -249,7 +292,8 @@ public final class ConfigLoader {
 
     private NamespacePolicies namespaces() {
         NamespacePolicy defaults = new NamespacePolicy(bool("namespace-defaults.publish"),
-                bool("namespace-defaults.presence"), bool("namespace-defaults.join-leave"));
+                bool("namespace-defaults.presence"), bool("namespace-defaults.join-leave"),
+                bool("namespace-defaults.anonymous"), slowPolicy("namespace-defaults.slow-consumer"));
         Map<String, NamespacePolicy> named = new HashMap<>();
         for (String name : values.keySet()) {
             if (!name.startsWith("namespaces.")) {
@@ -259,12 +303,19 @@ public final class ConfigLoader {
             if (named.containsKey(ns)) {
                 continue;
             }
+            String slowKey = "namespaces." + ns + ".slow-consumer";
             named.put(ns, new NamespacePolicy(
                     nsBool(ns, "publish", defaults.clientPublish()),
                     nsBool(ns, "presence", defaults.presence()),
-                    nsBool(ns, "join-leave", defaults.joinLeave())));
+                    nsBool(ns, "join-leave", defaults.joinLeave()),
+                    nsBool(ns, "anonymous", defaults.anonymous()),
+                    values.containsKey(slowKey) ? slowPolicy(slowKey) : defaults.slowConsumer()));
         }
         return new NamespacePolicies(defaults, named);
+    }
+
+    private NamespacePolicy.SlowConsumerPolicy slowPolicy(String name) {
+        return choice(name, NamespacePolicy.SlowConsumerPolicy.class);
     }
 
     private boolean nsBool(String ns, String field, boolean fallback) {

@@ -3,6 +3,7 @@ package dev.pushgate.gateway.config;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -30,6 +31,8 @@ public record GatewayConfig(
         Duration shutdownGrace,
         boolean demosEnabled,
         String demosTailFile,
+        Tls tls,
+        Auth auth,
         NamespacePolicies namespaces) {
 
     /** The channel layer behind the hub. */
@@ -43,7 +46,7 @@ public record GatewayConfig(
 
     /** WebSocket limits and options. */
     public record WebSocket(int maxFrameSize, int maxMessageSize, boolean compression, int compressionMinSize,
-                            Duration handshakeTimeout) { }
+                            Duration handshakeTimeout, List<String> allowedOrigins, boolean echoEnabled) { }
 
     /** Server heartbeat: ping after {@code interval} of client silence, close after {@code timeout}. */
     public record Heartbeat(Duration interval, Duration timeout) { }
@@ -52,7 +55,20 @@ public record GatewayConfig(
     public record Http(int maxBodySize, int maxBatch) { }
 
     /** Per-connection limits. */
-    public record Limits(int maxSubscriptions, int topicMaxLength) { }
+    public record Limits(int maxSubscriptions, int topicMaxLength, int maxConnections, int maxConnectionsPerIp,
+                         int messagesPerSecond, int messagesBurst) { }
+
+    /** The optional TLS listener. Files are {@code null} when not configured. */
+    public record Tls(boolean enabled, int port, Path certFile, Path keyFile, Duration reloadInterval) { }
+
+    /** Connection-token verification keys; all empty/null means tokens are not in use. */
+    public record Auth(String hmacSecret, Path rsaPublicKeyFile, Path ecPublicKeyFile, Path jwksFile,
+                       Duration refreshWarning) {
+        /** Whether any token key is configured. */
+        public boolean enabled() {
+            return !hmacSecret.isEmpty() || rsaPublicKeyFile != null || ecPublicKeyFile != null || jwksFile != null;
+        }
+    }
 
     /** Outbound budget per connection and the slow-consumer grace period. */
     public record Outbound(int maxBuffer, Duration slowGrace) { }

@@ -109,6 +109,18 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .tag("reason", reason).description("WebSocket handshakes refused").register(registry)).increment();
     }
 
+    /** A TCP connection closed at accept because a connection limit was reached. */
+    public void connectionRefused(String reason) {
+        tagged.computeIfAbsent("refused:" + reason, k -> Counter.builder(MeterNames.CONNECTIONS_REFUSED)
+                .tag("reason", reason).description("Connections refused by a limit").register(registry)).increment();
+    }
+
+    /** A client message refused by the rate limit. */
+    public void rateLimited() {
+        tagged.computeIfAbsent("rate", k -> Counter.builder(MeterNames.RATE_LIMITED)
+                .description("Client messages refused by the rate limit").register(registry)).increment();
+    }
+
     /** An HTTP request answered. */
     public void httpRequest(String route, int status) {
         tagged.computeIfAbsent("http:" + route + ":" + status, k -> Counter.builder(MeterNames.HTTP_REQUESTS)

@@ -29,6 +29,10 @@ public final class MeterNames {
     public static final String CLIENT_ERRORS = "pushgate.client.errors";
     /** Counter: slow consumers closed with 4001. */
     public static final String SLOW_CONSUMER_CLOSES = "pushgate.slow.consumer.closes";
+    /** Counter: connections closed at accept by a limit, tag {@code reason}. */
+    public static final String CONNECTIONS_REFUSED = "pushgate.connections.refused";
+    /** Counter: client messages refused by the per-connection rate limit. */
+    public static final String RATE_LIMITED = "pushgate.client.rate.limited";
     /** Counter: HTTP requests answered, tags {@code route} and {@code status}. */
     public static final String HTTP_REQUESTS = "pushgate.http.requests";
     /** Counter: WebSocket handshakes refused, tag {@code reason}. */

@@ -6,6 +6,17 @@ package dev.pushgate.gateway.policy;
  * @param clientPublish clients may publish to the namespace's topics
  * @param presence      the gateway tracks who is subscribed
  * @param joinLeave     subscribers receive join and leave events (only when presence is on)
+ * @param anonymous     connections without a token may subscribe (once token keys are configured)
+ * @param slowConsumer  what happens to a subscriber over its outbound budget
  */
-public record NamespacePolicy(boolean clientPublish, boolean presence, boolean joinLeave) {
+public record NamespacePolicy(boolean clientPublish, boolean presence, boolean joinLeave, boolean anonymous,
+                              SlowConsumerPolicy slowConsumer) {
+
+    /** Handling of a subscriber that cannot keep up. */
+    public enum SlowConsumerPolicy {
+        /** Skip its messages while over budget; close it with 4001 once over budget longer than the grace. */
+        CLOSE,
+        /** Skip its messages while over budget and tell it how many it missed once it catches up; never close. */
+        SKIP
+    }
 }

@@ -6,7 +6,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -32,14 +37,22 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final SessionServices services;
     private final HttpRouter router;
     private final WebSocketServerProtocolConfig wsConfig;
+    private final ConnectionLimiter limiter;
+    private final OriginPolicy origins;
+    private final RsvCheckHandler rsvCheck = new RsvCheckHandler();
 
     public GatewayChannelInitializer(GatewayConfig config, SessionServices services, Routes routes) {
         this.config = config;
         this.services = services;
-        this.router = new HttpRouter(Routes.WS_PATH, routes.endpoints(), routes.files(), services.metrics());
+        this.origins = new OriginPolicy(config.ws().allowedOrigins());
+        this.router = new HttpRouter(config.ws().echoEnabled(), origins, routes.endpoints(), routes.files(),
+                services.metrics());
+        this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
+                services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(Routes.WS_PATH)
-                .checkStartsWith(false)
+                // The router only lets /ws (and /ws/echo when enabled), with or without a query, get here.
+                .checkStartsWith(true)
                 .handshakeTimeoutMillis(config.ws().handshakeTimeout().toMillis())
                 // Close frames are answered by WebSocketSessionHandler with the right code, exactly once.
                 .handleCloseFrames(false)
@@ -57,6 +70,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast(HandlerNames.LIMITS, limiter);
         p.addLast(HandlerNames.HTTP_IDLE, new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS) {
             @Override
             protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
@@ -65,14 +79,16 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         });
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new BoundedHttpAggregator(config.http().maxBodySize()));
+        if (origins.crossOrigin()) {
+            p.addLast(HandlerNames.CORS, new CorsHandler(corsConfig()));
+        }
         p.addLast(HandlerNames.HTTP_ROUTER, router);
         if (config.ws().compression()) {
             p.addLast(HandlerNames.WS_COMPRESSION, compression());
         }
         p.addLast(HandlerNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(HandlerNames.WS_AGGREGATOR, new WebSocketFrameAggregator(config.ws().maxMessageSize()));
-        p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config.nodeId(),
-                config.heartbeat().interval().toSeconds(), config.outbound().slowGrace().toNanos(), this::upgraded));
+        p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config, this::upgraded));
     }
 
     /** After the handshake: drop the HTTP-only handlers and start the heartbeat. */
@@ -82,8 +98,22 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         if (p.get(HandlerNames.HTTP_ROUTER) != null) {
             p.remove(HandlerNames.HTTP_ROUTER);
         }
+        if (p.get(HandlerNames.CORS) != null) {
+            p.remove(HandlerNames.CORS);
+        }
+        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.RSV_CHECK, rsvCheck);
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.HEARTBEAT, new HeartbeatHandler(
                 config.heartbeat().interval().toNanos(), config.heartbeat().timeout().toNanos()));
+    }
+
+    /** CORS for the HTTP endpoints browsers call from other origins (only when origins are configured). */
+    private CorsConfig corsConfig() {
+        CorsConfigBuilder b = origins.any() ? CorsConfigBuilder.forAnyOrigin()
+                : CorsConfigBuilder.forOrigins(origins.allowed().toArray(new String[0]));
+        return b.allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
+                .allowedRequestHeaders(HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_TYPE)
+                .maxAge(600)
+                .build();
     }
 
     /** permessage-deflate; frames under the configured size go out uncompressed (not worth the CPU). */

@@ -5,13 +5,19 @@ package dev.pushgate.gateway.transport;
  *
  * <pre>
  * HTTP (before an upgrade):
- *   http-idle → http-codec → http-aggregator → http-router → ws-compression → ws-protocol → ws-aggregator → ws-session
+ *   [tls] → limits → http-idle → http-codec → http-aggregator → [cors] → http-router → ws-compression
+ *     → ws-protocol → ws-aggregator → ws-session
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
- *   wsdecoder → wsencoder → [deflate codec] → ws-utf8 → heartbeat → ws-protocol → ws-aggregator → ws-session
+ *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → rsv-check → heartbeat
+ *     → ws-protocol → ws-aggregator → ws-session
  * </pre>
  */
 public final class HandlerNames {
+    public static final String TLS = "tls";
+    public static final String LIMITS = "limits";
     public static final String HTTP_IDLE = "http-idle";
+    public static final String CORS = "cors";
+    public static final String RSV_CHECK = "rsv-check";
     public static final String HTTP_CODEC = "http-codec";
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     public static final String HTTP_ROUTER = "http-router";

@@ -26,14 +26,17 @@ import java.util.stream.Collectors;
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final String wsPath;
+    private final boolean echoEnabled;
+    private final OriginPolicy origins;
     private final Map<String, HttpEndpoint> endpoints;
     private final StaticFiles files;
     private final GatewayMetrics metrics;
 
-    HttpRouter(String wsPath, Map<String, HttpEndpoint> endpoints, StaticFiles files, GatewayMetrics metrics) {
+    HttpRouter(boolean echoEnabled, OriginPolicy origins, Map<String, HttpEndpoint> endpoints, StaticFiles files,
+               GatewayMetrics metrics) {
         super(false);
-        this.wsPath = wsPath;
+        this.echoEnabled = echoEnabled;
+        this.origins = origins;
         this.endpoints = Map.copyOf(endpoints);
         this.files = files;
         this.metrics = metrics;
@@ -48,7 +51,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "malformed HTTP request");
             return;
         }
-        if (path.equals(wsPath)) {
+        if (path.equals(Routes.WS_PATH) || (echoEnabled && path.equals(Routes.ECHO_PATH))) {
             routeWebSocket(ctx, req, query);
             return;
         }
@@ -73,6 +76,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean upgrade = req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         if (upgrade && req.method().equals(HttpMethod.GET)) {
+            String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+            if (!origins.allows(origin, req.headers().get(HttpHeaderNames.HOST))) {
+                metrics.handshakeFailure("origin");
+                exchange(ctx, req, query, "ws").error(HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
+                        "origin not allowed");
+                return;
+            }
             ctx.fireChannelRead(req);
             return;
         }

@@ -14,4 +14,6 @@ import java.util.Map;
 public record Routes(Map<String, HttpEndpoint> endpoints, StaticFiles files) {
     /** The WebSocket endpoint's path. */
     public static final String WS_PATH = "/ws";
+    /** The diagnostic echo endpoint's path (when {@code ws.echo-enabled}). */
+    public static final String ECHO_PATH = "/ws/echo";
 }

@@ -6,6 +6,7 @@ import dev.pushgate.gateway.session.Transport;
 import dev.pushgate.protocol.CloseCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -62,6 +63,16 @@ final class WebSocketConnection implements Transport, Subscriber {
         ctx.executor().schedule(() -> {
             ctx.close();
         }, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Fails the connection: sends {@code code} and closes TCP at once without waiting for the peer's Close. */
+    void fail(CloseCode code) {
+        if (closeSent != null || !ctx.channel().isActive()) {
+            ctx.close();
+            return;
+        }
+        closeSent = code;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The close code this side sent, or {@code null}. */

@@ -1,10 +1,12 @@
 package dev.pushgate.gateway.transport;
 
-import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionServices;
+import dev.pushgate.gateway.session.TokenBucket;
 import dev.pushgate.protocol.ClientMessage;
 import dev.pushgate.protocol.CloseCode;
+import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolCodec;
 import dev.pushgate.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -36,33 +39,37 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final SessionServices services;
-    private final String nodeId;
-    private final long pingSeconds;
-    private final long slowGraceNanos;
+    private final GatewayConfig config;
     private final Consumer<ChannelHandlerContext> onUpgrade;
     private WebSocketConnection connection;
     private Session session;
+    private TokenBucket rate;
+    private boolean echo;
     private String closeReceived;
 
-    WebSocketSessionHandler(SessionServices services, String nodeId, long pingSeconds, long slowGraceNanos,
-                            Consumer<ChannelHandlerContext> onUpgrade) {
+    WebSocketSessionHandler(SessionServices services, GatewayConfig config, Consumer<ChannelHandlerContext> onUpgrade) {
         this.services = services;
-        this.nodeId = nodeId;
-        this.pingSeconds = pingSeconds;
-        this.slowGraceNanos = slowGraceNanos;
+        this.config = config;
         this.onUpgrade = onUpgrade;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
             onUpgrade.accept(ctx);
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-            connection = new WebSocketConnection(ctx, id, services.metrics(), slowGraceNanos);
+            connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos());
             session = new Session(id, connection, connection, services);
+            rate = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messagesBurst());
+            echo = new QueryStringDecoder(hs.requestUri()).path().equals(Routes.ECHO_PATH);
             services.metrics().connectionOpened();
-            log.debug("connection opened: id={} remote={}", id, ctx.channel().remoteAddress());
-            connection.send(ProtocolCodec.connected(id, nodeId, pingSeconds));
+            log.debug("connection opened: id={} remote={} echo={}", id, ctx.channel().remoteAddress(), echo);
+            if (!echo) {
+                connection.send(ProtocolCodec.connected(id, config.nodeId(), config.heartbeat().interval().toSeconds()));
+            }
+        } else if (evt == RsvCheckHandler.VIOLATION && connection != null) {
+            log.debug("protocol violation: id={} reason=rsv bits", session.id());
+            connection.fail(CloseCode.PROTOCOL_ERROR);
         } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             services.metrics().handshakeFailure("timeout");
         } else if (evt == HeartbeatHandler.TIMEOUT && connection != null) {
@@ -80,8 +87,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (frame instanceof TextWebSocketFrame) {
-                onText(frame.content());
+            if (echo && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
+                ctx.writeAndFlush(frame.retain(), ctx.voidPromise());
+            } else if (frame instanceof TextWebSocketFrame) {
+                if (admit()) {
+                    onText(frame.content());
+                }
             } else if (frame instanceof CloseWebSocketFrame close) {
                 onClose(ctx, close);
             } else if (frame instanceof BinaryWebSocketFrame) {
@@ -91,6 +102,21 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
+    }
+
+    /** The per-connection rate limit: refuse over the rate, close a client that keeps flooding. */
+    private boolean admit() {
+        if (rate.tryTake(System.nanoTime())) {
+            return true;
+        }
+        services.metrics().rateLimited();
+        if (rate.refusedInARow() > config.limits().messagesBurst()) {
+            log.debug("closing flooding client: id={}", session.id());
+            connection.close(CloseCode.RATE_LIMITED);
+        } else {
+            session.onError(new ProtocolException(ErrorCode.RATE_LIMITED, "too many messages, slow down"));
+        }
+        return false;
     }
 
     private void onText(ByteBuf content) {

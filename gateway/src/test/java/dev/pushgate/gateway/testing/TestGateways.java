@@ -22,6 +22,9 @@ public final class TestGateways {
         all.put("api-key", API_KEY);
         all.put("io-threads", "2");
         all.put("shutdown.grace", "3s");
+        // Tests publish in bursts from one connection; the rate limit has its own test.
+        all.put("limits.messages-per-second", "100000");
+        all.put("limits.messages-burst", "100000");
         all.putAll(overrides);
         return Gateway.start(ConfigLoader.of(all));
     }
