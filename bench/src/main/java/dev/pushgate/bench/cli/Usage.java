@@ -1,0 +1,63 @@
+package dev.pushgate.bench.cli;
+
+/** The {@code --help} text. */
+public final class Usage {
+    /** What {@code --help} prints. */
+    public static final String TEXT = """
+            usage: java -jar bench.jar <scenario> [options]
+
+            scenarios
+              fanout        N subscribers; publishers at --rate msg/s for --duration s; loss, order, latency
+              ramp          fanout with the rate raised step by step until loss or p99 pass their limits
+              connections   N idle connections: handshake rate, failures, gateway RSS/heap per connection
+
+            target and connections (all scenarios)
+              --target pushgate|socketio   server dialect (default pushgate)
+              --url URL                    WebSocket URL, repeatable, used round robin
+                                           (default ws://127.0.0.1:8080/ws; socketio:
+                                           ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket)
+              --threads N                  event loop threads (default min(2, cores/2), at least 1)
+              --source-ips A,B,...|auto    local addresses to connect from (auto: 127.0.0.x per 28,000 conns)
+              --connect-concurrency N      handshakes in flight at once (default 256)
+              --connect-timeout S          seconds allowed to connect and subscribe everyone (default 60)
+              --pid PID                    gateway process to sample (CPU%, RSS), repeatable
+
+            fanout and ramp
+              --subscribers N              subscriber connections (default 100)
+              --topic NAME                 topic (default chat.bench: clients may publish in namespace chat)
+              --topics K                   spread over K topics NAME.0..NAME.K-1 (default 1)
+              --publish ws|http|redis      publish path (default ws; redis needs --target pushgate)
+              --publishers P               publisher connections, rate shared equally (default 1)
+              --payload BYTES              size of each message's data (default 100)
+              --batch N                    messages per HTTP request at most (default 100)
+              --drain S                    seconds to wait for stragglers before counting loss (default 2)
+              --api-key KEY                HTTP publish key (default: env GATEWAY_API_KEY)
+              --publish-url URL            HTTP publish URL, repeatable (default: from --url, /api/publish
+                                           for pushgate, /publish for socketio)
+              --redis URI                  Redis for --publish redis (default redis://127.0.0.1:6379)
+              --redis-prefix P             channel prefix (default pushgate:topic:)
+            fanout
+              --rate R                     messages per second over all publishers (default 1000)
+              --duration S                 seconds of publishing (default 10)
+              --warmup S                   publish at the rate for S seconds first, unmeasured (default 0)
+            ramp
+              --start-rate R               first step (default 1000)
+              --step R                     added per step (default: the start rate)
+              --step-seconds S             length of a step (default 5)
+              --max-rate R                 stop after this rate (default 10000000)
+              --max-loss-pct X             a step fails above this loss (default 0.1)
+              --max-p99-ms X               a step fails above this p99 (default 100)
+
+            connections
+              --connections N              connections to open (default 1000)
+              --hold S                     seconds to hold them open before measuring (default 5)
+              --subscribe                  also subscribe each connection to --topic
+              --no-jcmd                    do not read the gateway heap with jcmd (GC.run + GC.heap_info)
+
+            output: a progress line a second, a summary, and one line "RESULT {json}" for scripts.
+            exit status: 0 done, 1 the run failed (nothing connected, a publisher could not connect), 2 usage.
+            """;
+
+    private Usage() {
+    }
+}

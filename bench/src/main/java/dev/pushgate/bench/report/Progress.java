@@ -1,0 +1,13 @@
+package dev.pushgate.bench.report;
+
+import dev.pushgate.bench.stats.ProcessSampler.ProcessSample;
+
+import java.util.List;
+
+/** One line of progress while publishing: rates over the last second, p99 so far, and the gateway processes. */
+public record Progress(double elapsedSeconds, double sentPerSecond, double deliveredPerSecond, long p99SoFarMicros,
+                       List<ProcessSample> processes) {
+    public Progress {
+        processes = List.copyOf(processes);
+    }
+}
