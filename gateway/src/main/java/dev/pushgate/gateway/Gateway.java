@@ -22,6 +22,7 @@ import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.transport.EventLoops;
 import dev.pushgate.gateway.transport.GatewayChannelInitializer;
 import dev.pushgate.gateway.transport.Routes;
+import dev.pushgate.gateway.transport.TlsContexts;
 import dev.pushgate.protocol.CloseCode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -62,6 +65,12 @@ public final class Gateway implements AutoCloseable {
     private final RuntimeMetrics runtimeMetrics;
     private final ChannelGroup channels = new DefaultChannelGroup("pushgate", GlobalEventExecutor.INSTANCE);
     private final Channel server;
+    private final Channel tlsServer;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pushgate-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private final TailDemo tailDemo;
     private volatile boolean draining;
     private boolean closed;
@@ -90,8 +99,19 @@ public final class Gateway implements AutoCloseable {
         GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
                 routes(publisher, metrics));
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
+        this.server = bind(initializer, config.port());
+        if (config.tls().enabled()) {
+            TlsContexts tls = new TlsContexts(config.tls());
+            tls.watch(timer);
+            this.tlsServer = bind(initializer.withTls(tls), config.tls().port());
+        } else {
+            this.tlsServer = null;
+        }
+    }
+
+    private Channel bind(GatewayChannelInitializer initializer, int port) throws InterruptedException {
         int budget = config.outbound().maxBuffer();
-        this.server = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -108,7 +128,7 @@ public final class Gateway implements AutoCloseable {
                         ch.pipeline().addLast(initializer);
                     }
                 })
-                .bind(config.host(), config.port()).sync().channel();
+                .bind(config.host(), port).sync().channel();
     }
 
     /** Builds and starts a node; fails if the port cannot be bound. */
@@ -117,6 +137,10 @@ public final class Gateway implements AutoCloseable {
             Gateway g = new Gateway(config);
             log.info("pushgate listening: address={}:{} transport={} layer={} node={}", config.host(), g.port(),
                     g.loops.name(), g.broker.name(), config.nodeId());
+            if (g.tlsServer != null) {
+                log.info("pushgate listening with tls: address={}:{} provider={}", config.host(), g.tlsPort(),
+                        TlsContexts.provider());
+            }
             return g;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,6 +171,11 @@ public final class Gateway implements AutoCloseable {
     /** The bound port (useful with {@code port: 0}). */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The bound TLS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsServer == null ? -1 : ((InetSocketAddress) tlsServer.localAddress()).getPort();
     }
 
     /** Ready for traffic: the channel layer is up and the node is not draining. */
@@ -180,6 +209,10 @@ public final class Gateway implements AutoCloseable {
         long graceMillis = config.shutdownGrace().toMillis();
         log.info("draining: sessions={} graceMillis={}", sessions.size(), graceMillis);
         server.close().awaitUninterruptibly();
+        if (tlsServer != null) {
+            tlsServer.close().awaitUninterruptibly();
+        }
+        timer.shutdownNow();
         for (Session s : sessions.all()) {
             s.close(CloseCode.GOING_AWAY);
         }

@@ -40,9 +40,12 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final ConnectionLimiter limiter;
     private final OriginPolicy origins;
     private final RsvCheckHandler rsvCheck = new RsvCheckHandler();
+    private final TlsContexts tls;
 
+    /** The plain listener's initializer; see {@link #withTls} for the TLS one. */
     public GatewayChannelInitializer(GatewayConfig config, SessionServices services, Routes routes) {
         this.config = config;
+        this.tls = null;
         this.services = services;
         this.origins = new OriginPolicy(config.ws().allowedOrigins());
         this.router = new HttpRouter(config.ws().echoEnabled(), origins, routes.endpoints(), routes.files(),
@@ -67,9 +70,27 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 .build();
     }
 
+    private GatewayChannelInitializer(GatewayChannelInitializer plain, TlsContexts tls) {
+        this.config = plain.config;
+        this.services = plain.services;
+        this.router = plain.router;
+        this.wsConfig = plain.wsConfig;
+        this.limiter = plain.limiter;
+        this.origins = plain.origins;
+        this.tls = tls;
+    }
+
+    /** The same pipeline behind TLS, sharing this one's router and connection limits. */
+    public GatewayChannelInitializer withTls(TlsContexts tls) {
+        return new GatewayChannelInitializer(this, tls);
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast(HandlerNames.TLS, tls.current().newHandler(ch.alloc()));
+        }
         p.addLast(HandlerNames.LIMITS, limiter);
         p.addLast(HandlerNames.HTTP_IDLE, new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS) {
             @Override

@@ -169,6 +169,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             // Netty's decoder or UTF-8 validator has already sent the matching Close (1002, 1007 or 1009).
             log.debug("protocol violation: id={} status={} message={}", id, e.closeStatus(), e.getMessage());
             ctx.close();
+        } else if (cause.getCause() instanceof javax.net.ssl.SSLException) {
+            services.metrics().handshakeFailure("tls");
+            log.debug("tls handshake failed: remote={} error={}", ctx.channel().remoteAddress(), cause.getCause().toString());
+            ctx.close();
         } else if (cause instanceof IOException) {
             log.debug("connection error: id={} error={}", id, cause.toString());
             ctx.close();
