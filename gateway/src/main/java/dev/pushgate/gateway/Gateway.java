@@ -6,6 +6,8 @@ import dev.pushgate.gateway.api.MetricsEndpoint;
 import dev.pushgate.gateway.api.PublishEndpoint;
 import dev.pushgate.gateway.api.StaticFiles;
 import dev.pushgate.gateway.auth.ApiKeys;
+import dev.pushgate.gateway.auth.TokenVerifier;
+import dev.pushgate.gateway.auth.VerificationKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.config.GatewayConfig;
@@ -41,6 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -94,8 +97,12 @@ public final class Gateway implements AutoCloseable {
                 .description("1 when the channel layer is usable").register(registry);
         this.sessions = new SessionRegistry();
         PublishService publisher = new PublishService(broker, metrics, config.limits().topicMaxLength());
+        TokenVerifier tokens = config.auth().enabled()
+                ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
+                        config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())
+                : null;
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
-                metrics, sessions);
+                metrics, sessions, tokens, config.auth().refreshWarning());
         GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
                 routes(publisher, metrics));
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;

@@ -20,4 +20,10 @@ public sealed interface ClientMessage {
 
     /** {@code {"op":"ping","id":4}}: an application keep-alive that the gateway answers with {@code pong}. */
     record Ping(Long id) implements ClientMessage { }
+
+    /** {@code {"op":"connect","id":1,"token":"<JWT>"}}: authenticates the connection (once, before subscribing). */
+    record Connect(Long id, String token) implements ClientMessage { }
+
+    /** {@code {"op":"refresh","id":9,"token":"<JWT>"}}: replaces an expiring token with a new one for the same user. */
+    record Refresh(Long id, String token) implements ClientMessage { }
 }

@@ -33,7 +33,7 @@ public final class ProtocolCodec {
         Long id = null;
         String topic = null;
         byte[] data = null;
-        boolean idSeen = false;
+        String token = null;
         try (JsonParser p = JsonSpans.parser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
@@ -43,10 +43,8 @@ public final class ProtocolCodec {
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "op" -> op = string(p, value, "op", id);
-                    case "id" -> {
-                        id = requestId(p, value);
-                        idSeen = true;
-                    }
+                    case "id" -> id = requestId(p, value);
+                    case "token" -> token = string(p, value, "token", id);
                     case "topic" -> topic = string(p, value, "topic", id);
                     case "data" -> data = JsonSpans.rawValue(p, buf, off);
                     default -> p.skipChildren();
@@ -66,6 +64,8 @@ public final class ProtocolCodec {
             case "unsubscribe" -> new ClientMessage.Unsubscribe(id, required(topic, "topic", id));
             case "publish" -> new ClientMessage.Publish(id, required(topic, "topic", id), required(data, "data", id));
             case "ping" -> new ClientMessage.Ping(id);
+            case "connect" -> new ClientMessage.Connect(id, required(token, "token", id));
+            case "refresh" -> new ClientMessage.Refresh(id, required(token, "token", id));
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP, "unknown op: " + abbreviate(op), id);
         };
     }
@@ -115,6 +115,26 @@ public final class ProtocolCodec {
             if (seq >= 0) {
                 g.writeNumberField("seq", seq);
             }
+        });
+    }
+
+    /** {@code {"op":"ack","id":N,"user":"42"}} for connect and refresh; {@code expiresIn} seconds, or -1. */
+    public static byte[] authAck(Long id, String user, long expiresIn) {
+        return write(g -> {
+            g.writeStringField("op", "ack");
+            writeId(g, id);
+            g.writeStringField("user", user);
+            if (expiresIn >= 0) {
+                g.writeNumberField("expires_in", expiresIn);
+            }
+        });
+    }
+
+    /** {@code {"op":"expiring","in":30}}: the token expires in that many seconds; send {@code refresh}. */
+    public static byte[] expiring(long seconds) {
+        return write(g -> {
+            g.writeStringField("op", "expiring");
+            g.writeNumberField("in", seconds);
         });
     }
 

@@ -29,6 +29,8 @@ class ProtocolCodecTest {
         assertEquals(new ClientMessage.Unsubscribe(2L, "a"), decode("{\"op\":\"unsubscribe\",\"id\":2,\"topic\":\"a\"}"));
         assertEquals(new ClientMessage.Ping(4L), decode("{\"op\":\"ping\",\"id\":4}"));
         assertEquals(new ClientMessage.Ping(null), decode("{\"op\":\"ping\"}"));
+        assertEquals(new ClientMessage.Connect(5L, "a.b.c"), decode("{\"op\":\"connect\",\"id\":5,\"token\":\"a.b.c\"}"));
+        assertEquals(new ClientMessage.Refresh(6L, "d.e.f"), decode("{\"op\":\"refresh\",\"id\":6,\"token\":\"d.e.f\"}"));
     }
 
     @ParameterizedTest

@@ -115,6 +115,12 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .tag("reason", reason).description("Connections refused by a limit").register(registry)).increment();
     }
 
+    /** A token refused, tag {@code reason} (invalid, expired). */
+    public void authFailure(String reason) {
+        tagged.computeIfAbsent("auth:" + reason, k -> Counter.builder(MeterNames.AUTH_FAILURES)
+                .tag("reason", reason).description("Connection tokens refused").register(registry)).increment();
+    }
+
     /** A client message refused by the rate limit. */
     public void rateLimited() {
         tagged.computeIfAbsent("rate", k -> Counter.builder(MeterNames.RATE_LIMITED)

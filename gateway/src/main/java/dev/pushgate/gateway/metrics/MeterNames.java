@@ -31,6 +31,8 @@ public final class MeterNames {
     public static final String SLOW_CONSUMER_CLOSES = "pushgate.slow.consumer.closes";
     /** Counter: connections closed at accept by a limit, tag {@code reason}. */
     public static final String CONNECTIONS_REFUSED = "pushgate.connections.refused";
+    /** Counter: connection tokens refused, tag {@code reason} (invalid, expired). */
+    public static final String AUTH_FAILURES = "pushgate.auth.failures";
     /** Counter: client messages refused by the per-connection rate limit. */
     public static final String RATE_LIMITED = "pushgate.client.rate.limited";
     /** Counter: HTTP requests answered, tags {@code route} and {@code status}. */

@@ -28,6 +28,7 @@ public final class Session {
     private final Subscriber subscriber;
     private final SessionServices services;
     private final Set<String> topics = new HashSet<>(4);
+    private final SessionAuth auth;
     private boolean closed;
 
     public Session(String id, Transport transport, Subscriber subscriber, SessionServices services) {
@@ -35,7 +36,18 @@ public final class Session {
         this.transport = transport;
         this.subscriber = subscriber;
         this.services = services;
+        this.auth = new SessionAuth(transport, services);
         services.registry().add(this);
+    }
+
+    /** The verified user id, or null for an anonymous connection. */
+    public String userId() {
+        return auth.user();
+    }
+
+    /** Adopts claims verified at the upgrade (token in the query string). */
+    public void authenticated(dev.pushgate.gateway.auth.Claims claims) {
+        auth.authenticated(claims);
     }
 
     public String id() {
@@ -60,6 +72,10 @@ public final class Session {
             publish(m);
         } else if (message instanceof ClientMessage.Ping m) {
             transport.send(ProtocolCodec.pong(m.id()));
+        } else if (message instanceof ClientMessage.Connect m) {
+            auth.connect(m.id(), m.token());
+        } else if (message instanceof ClientMessage.Refresh m) {
+            auth.refresh(m.id(), m.token());
         }
     }
 
@@ -79,6 +95,7 @@ public final class Session {
             return;
         }
         closed = true;
+        auth.closed();
         for (String topic : topics) {
             services.hub().unsubscribe(topic, subscriber);
         }
@@ -98,6 +115,12 @@ public final class Session {
         }
         if (topics.contains(topic)) {
             transport.send(ProtocolCodec.ack(m.id(), topic));
+            return;
+        }
+        try {
+            auth.checkSubscribe(topic, m.id());
+        } catch (ProtocolException e) {
+            onError(e);
             return;
         }
         if (topics.size() >= services.limits().maxSubscriptions()) {
@@ -133,10 +156,11 @@ public final class Session {
         if (!validTopic(m.topic(), m.id())) {
             return;
         }
-        if (!services.policies().forTopic(m.topic()).clientPublish()) {
+        try {
+            auth.checkPublish(m.topic(), m.id());
+        } catch (ProtocolException e) {
             services.metrics().publishError("forbidden");
-            onError(new ProtocolException(ErrorCode.FORBIDDEN,
-                    "clients may not publish to namespace '" + Topics.namespace(m.topic()) + "'", m.id()));
+            onError(e);
             return;
         }
         services.publisher().publish(m.topic(), m.data(), PublishSource.CLIENT).whenComplete((seq, err) ->

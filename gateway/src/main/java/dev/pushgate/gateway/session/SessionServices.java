@@ -1,12 +1,19 @@
 package dev.pushgate.gateway.session;
 
+import dev.pushgate.gateway.auth.TokenVerifier;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.hub.Hub;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.publish.PublishService;
 
-/** What every session shares: the hub, publishing, policies, limits and metrics. */
+import java.time.Duration;
+
+/**
+ * What every session shares: the hub, publishing, policies, limits, metrics, and the token verifier ({@code null}
+ * when no token keys are configured: then every namespace is open to anonymous connections).
+ */
 public record SessionServices(Hub hub, PublishService publisher, NamespacePolicies policies,
-                              GatewayConfig.Limits limits, GatewayMetrics metrics, SessionRegistry registry) {
+                              GatewayConfig.Limits limits, GatewayMetrics metrics, SessionRegistry registry,
+                              TokenVerifier tokens, Duration refreshWarning) {
 }

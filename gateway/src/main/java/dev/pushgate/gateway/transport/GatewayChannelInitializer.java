@@ -48,8 +48,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.tls = null;
         this.services = services;
         this.origins = new OriginPolicy(config.ws().allowedOrigins());
-        this.router = new HttpRouter(config.ws().echoEnabled(), origins, routes.endpoints(), routes.files(),
-                services.metrics());
+        this.router = new HttpRouter(config.ws().echoEnabled(), origins, services.tokens(), routes.endpoints(),
+                routes.files(), services.metrics());
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
                 services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()

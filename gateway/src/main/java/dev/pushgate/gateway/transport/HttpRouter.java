@@ -3,6 +3,9 @@ package dev.pushgate.gateway.transport;
 import dev.pushgate.gateway.api.HttpEndpoint;
 import dev.pushgate.gateway.api.HttpExchange;
 import dev.pushgate.gateway.api.StaticFiles;
+import dev.pushgate.gateway.auth.Claims;
+import dev.pushgate.gateway.auth.TokenException;
+import dev.pushgate.gateway.auth.TokenVerifier;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.protocol.ErrorCode;
 import io.netty.channel.ChannelHandler;
@@ -14,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
 
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,15 +30,20 @@ import java.util.stream.Collectors;
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** Claims of a token verified at the upgrade, picked up by the session handler. */
+    static final AttributeKey<Claims> CLAIMS = AttributeKey.valueOf("pushgate.claims");
+
     private final boolean echoEnabled;
+    private final TokenVerifier tokens;
     private final OriginPolicy origins;
     private final Map<String, HttpEndpoint> endpoints;
     private final StaticFiles files;
     private final GatewayMetrics metrics;
 
-    HttpRouter(boolean echoEnabled, OriginPolicy origins, Map<String, HttpEndpoint> endpoints, StaticFiles files,
-               GatewayMetrics metrics) {
+    HttpRouter(boolean echoEnabled, OriginPolicy origins, TokenVerifier tokens, Map<String, HttpEndpoint> endpoints,
+               StaticFiles files, GatewayMetrics metrics) {
         super(false);
+        this.tokens = tokens;
         this.echoEnabled = echoEnabled;
         this.origins = origins;
         this.endpoints = Map.copyOf(endpoints);
@@ -83,6 +92,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         "origin not allowed");
                 return;
             }
+            if (!tokenAccepted(ctx, req, query)) {
+                return;
+            }
             ctx.fireChannelRead(req);
             return;
         }
@@ -95,6 +107,23 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         ex.error(HttpResponseStatus.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
                 "this is the WebSocket endpoint: send a WebSocket upgrade request");
+    }
+
+    /** A {@code token} query parameter is verified before the upgrade; a bad one gets 401 and no WebSocket. */
+    private boolean tokenAccepted(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+        var values = query.parameters().get("token");
+        if (values == null || values.isEmpty() || tokens == null) {
+            return true;
+        }
+        try {
+            ctx.channel().attr(CLAIMS).set(tokens.verify(values.get(0)));
+            return true;
+        } catch (TokenException e) {
+            metrics.handshakeFailure("token");
+            metrics.authFailure(e.expired() ? "expired" : "invalid");
+            exchange(ctx, req, query, "ws").error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, e.getMessage());
+            return false;
+        }
     }
 
     private void methodNotAllowed(HttpExchange ex, HttpEndpoint endpoint) {

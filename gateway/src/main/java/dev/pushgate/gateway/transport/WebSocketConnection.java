@@ -86,6 +86,11 @@ final class WebSocketConnection implements Transport, Subscriber {
     }
 
     @Override
+    public java.util.concurrent.Future<?> schedule(Runnable task, java.time.Duration delay) {
+        return ctx.executor().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     public EventLoop eventLoop() {
         return ctx.channel().eventLoop();
     }

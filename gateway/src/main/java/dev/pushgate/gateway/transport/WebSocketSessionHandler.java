@@ -60,6 +60,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos());
             session = new Session(id, connection, connection, services);
+            var claims = ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null);
+            if (claims != null) {
+                session.authenticated(claims);
+            }
             rate = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messagesBurst());
             echo = new QueryStringDecoder(hs.requestUri()).path().equals(Routes.ECHO_PATH);
             services.metrics().connectionOpened();
