@@ -134,7 +134,8 @@ final class WsPublisher implements Publisher, SessionListener {
         context.stats().failed(1);
         if (!errorLogged) {
             errorLogged = true;
-            log.warn("publish refused: stream={} id={} code={}", stream, id, code);
+            log.warn("publish refused: stream={} id={} code={}{}", stream, id, code, "rate_limited".equals(code)
+                    ? " (raise the gateway's limits.messages-per-second and limits.messages-burst for benches)" : "");
         }
     }
 

@@ -21,7 +21,8 @@ import java.net.URI;
 
 /**
  * Opens WebSocket client connections speaking a {@link Dialect}. Netty's protocol handler does the handshake and
- * answers server pings with pongs; the dialect's session handler sees only complete text frames.
+ * answers server pings with pongs; the dialect's session handler sees complete text frames, and the guard at the
+ * tail sees the server's Close frame (so failures can name its code).
  * Thread-safe.
  */
 public final class WebSocketConnector {
@@ -55,6 +56,7 @@ public final class WebSocketConnector {
                 .customHeaders(new DefaultHttpHeaders())
                 .maxFramePayloadLength(MAX_FRAME)
                 .handshakeTimeoutMillis(connectTimeoutMillis)
+                .handleCloseFrames(false)
                 .absoluteUpgradeUrl(false)
                 .build();
         Bootstrap b = transport.bootstrap(connectTimeoutMillis).handler(new ChannelInitializer<SocketChannel>() {

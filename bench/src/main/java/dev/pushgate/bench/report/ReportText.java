@@ -68,7 +68,7 @@ public final class ReportText {
         b.append(connect("opened", r.connect()));
         b.append(String.format(Locale.ROOT, "open after hold: %d%n", r.openAfterHold()));
         for (ConnectionsResult.Memory m : r.memory()) {
-            b.append(String.format(Locale.ROOT, "gateway pid %d: rss %s -> %s (%s/conn)", m.pid(),
+            b.append(String.format(Locale.ROOT, "server pid %d: rss %s -> %s (%s/conn)", m.pid(),
                     bytes(m.rssBefore()), bytes(m.rssAfter()), bytes(m.rssPerConnection())));
             if (m.heapAfter() >= 0) {
                 b.append(String.format(Locale.ROOT, ", heap after GC %s -> %s (%s/conn)", bytes(m.heapBefore()),
@@ -113,7 +113,7 @@ public final class ReportText {
                 micros(l.p50()), micros(l.p90()), micros(l.p99()), micros(l.p999()), micros(l.max()),
                 micros((long) l.mean())));
         for (ProcessSample p : w.processes()) {
-            b.append(String.format(Locale.ROOT, "gateway pid %d: cpu avg %.0f%% max %.0f%%, rss max %s%s%n", p.pid(),
+            b.append(String.format(Locale.ROOT, "server pid %d: cpu avg %.0f%% max %.0f%%, rss max %s%s%n", p.pid(),
                     p.cpuAvgPct(), p.cpuMaxPct(), bytes(p.rssMaxBytes()), p.alive() ? "" : " (exited)"));
         }
         return b.toString();

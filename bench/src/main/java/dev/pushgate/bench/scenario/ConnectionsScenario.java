@@ -5,6 +5,7 @@ import dev.pushgate.bench.cli.ConnectionsOptions;
 import dev.pushgate.bench.load.ConnectLauncher;
 import dev.pushgate.bench.load.SubscriberContext;
 import dev.pushgate.bench.net.NettyTransport;
+import dev.pushgate.bench.net.OpenFileLimit;
 import dev.pushgate.bench.net.SourceAddresses;
 import dev.pushgate.bench.net.WebSocketConnector;
 import dev.pushgate.bench.report.ConnectResult;
@@ -42,6 +43,10 @@ public final class ConnectionsScenario {
     /** Runs the scenario; returns the exit status (0 when any connection opened). */
     public int run(NettyTransport transport, Console console, RunControl control) throws Exception {
         ConnectionsOptions c = options.connections();
+        String fdWarning = OpenFileLimit.warning(c.connections());
+        if (fdWarning != null) {
+            console.error(fdWarning);
+        }
         List<Long> pids = options.connect().pids();
         HeapProbe heap = HeapProbe.locate();
         List<long[]> before = memory(pids, heap, c.jcmd(), console);

@@ -8,6 +8,7 @@ import dev.pushgate.bench.load.PublisherGroup;
 import dev.pushgate.bench.load.SubscriberContext;
 import dev.pushgate.bench.net.HttpConnector;
 import dev.pushgate.bench.net.NettyTransport;
+import dev.pushgate.bench.net.OpenFileLimit;
 import dev.pushgate.bench.net.SourceAddresses;
 import dev.pushgate.bench.net.WebSocketConnector;
 import dev.pushgate.bench.payload.PayloadWriter;
@@ -78,6 +79,10 @@ final class LoadRig implements AutoCloseable {
 
     /** Opens and subscribes every subscriber (waits for every ack, a failure or the connect timeout). */
     ConnectResult subscribe(Console console, RunControl control) {
+        String fdWarning = OpenFileLimit.warning(load.subscribers() + load.publishers());
+        if (fdWarning != null) {
+            console.error(fdWarning);
+        }
         console.info(String.format("subscribing %d connections to %d topic(s) ...", load.subscribers(),
                 load.topics().size()));
         return Connecting.run(launcher, options.connect().connectTimeoutSeconds(), console, control);

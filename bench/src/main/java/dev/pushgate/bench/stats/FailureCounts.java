@@ -1,11 +1,16 @@
 package dev.pushgate.bench.stats;
 
+import dev.pushgate.bench.net.ServerCloseException;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Failures counted by a short reason (an exception's simple class name or a protocol error code). Thread-safe. */
+/**
+ * Failures counted by a short reason: a protocol error code, {@code close-<code>} for a server's Close frame, or an
+ * exception's simple class name. Thread-safe.
+ */
 public final class FailureCounts {
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
 
@@ -38,6 +43,9 @@ public final class FailureCounts {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof ServerCloseException close) {
+            return "close-" + close.code();
         }
         return root.getClass().getSimpleName();
     }

@@ -66,7 +66,7 @@ class ReportTest {
         String text = ReportText.fanout(r);
         assertTrue(text.contains("lost 1000 (0.100%)"), text);
         assertTrue(text.contains("p99 2.00ms"), text);
-        assertTrue(text.contains("gateway pid 42: cpu avg 40% max 80%, rss max 120.0MiB"), text);
+        assertTrue(text.contains("server pid 42: cpu avg 40% max 80%, rss max 120.0MiB"), text);
     }
 
     @Test

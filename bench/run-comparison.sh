@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Runs the same bench scenario against two pushgate nodes and against two Socket.IO peer processes, both sharing
+# one Redis (the gateway's redis layer, Socket.IO's redis adapter), one stack at a time, and prints both RESULT lines.
+#
+#   bench/run-comparison.sh [scenario] [bench options...]
+#   bench/run-comparison.sh fanout --subscribers 2000 --rate 2000 --duration 20 --warmup 5 --publish ws
+#   bench/run-comparison.sh ramp --subscribers 1000 --start-rate 1000 --step 1000 --step-seconds 5 --publish http
+#   bench/run-comparison.sh connections --connections 20000 --hold 10
+#
+# The scenario defaults to fanout; options go to both runs unchanged (do not pass --url, --pid, --target: the script
+# sets them, and uses topic bench.t, a namespace the gateways are told to open for client publishing, without presence,
+# like the peer's rooms). --publish redis has no Socket.IO equivalent and is refused; compare backends with --publish http.
+# Environment:
+#   REDIS_PORT (6379)  GW_PORTS ("8080 8081")  PEER_PORTS ("3000 3001")  API_KEY (generated)
+#   LAYER (redis; memory only makes sense with one port in GW_PORTS and PEER_PORTS)
+#   ONLY (pushgate|socketio: run one side)  GATEWAY_JAVA_OPTS ("")  BENCH_JAVA_OPTS ("")  LOG_DIR (bench/target/comparison-<time>)
+# Logs of every process go to LOG_DIR; everything the script starts is stopped when it exits.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+SCENARIO="fanout"
+if [ $# -gt 0 ] && [[ "$1" != --* ]]; then
+  SCENARIO="$1"
+  shift
+fi
+prev=""
+for a in "$@"; do
+  case "$a" in
+    --url|--url=*|--pid|--pid=*|--target|--target=*|--topic|--topic=*)
+      echo "run-comparison: $a is set by the script; leave it out" >&2; exit 2 ;;
+    --publish=redis)
+      prev="--publish" ; a="redis" ;;
+  esac
+  if [ "$prev" = "--publish" ] && [ "$a" = "redis" ]; then
+    echo "run-comparison: --publish redis has no Socket.IO counterpart; use --publish ws or http" >&2
+    exit 2
+  fi
+  prev="$a"
+done
+
+REDIS_PORT="${REDIS_PORT:-6379}"
+read -r -a GW_PORT_LIST <<< "${GW_PORTS:-8080 8081}"
+read -r -a PEER_PORT_LIST <<< "${PEER_PORTS:-3000 3001}"
+API_KEY="${API_KEY:-bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
+ONLY="${ONLY:-}"
+LAYER="${LAYER:-redis}"
+LOG_DIR="${LOG_DIR:-$ROOT/bench/target/comparison-$(date +%Y%m%d-%H%M%S)}"
+TOPIC="bench.t"
+mkdir -p "$LOG_DIR"
+
+STARTED=()
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]:-}"; do
+    [ -n "$pid" ] && stop_pid "$pid"
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "== $*" >&2; }
+
+stop_pid() {
+  local pid="$1" i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+  local port="$1" pid="$2" name="$3" i
+  for i in $(seq 1 300); do
+    if port_open "$port"; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run-comparison: $name exited before listening on $port; see $LOG_DIR" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "run-comparison: $name not listening on $port after 30 s; see $LOG_DIR" >&2
+  return 1
+}
+
+# ---- prerequisites --------------------------------------------------------------------------------------------
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing redis-server"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "run-comparison: redis-server missing (apt-get install -y redis-server)" >&2; exit 1
+  fi
+fi
+command -v node >/dev/null 2>&1 || { echo "run-comparison: node is missing" >&2; exit 1; }
+if [ ! -f bench/target/bench.jar ] || [ ! -f gateway/target/gateway.jar ]; then
+  log "building jars"
+  ./mvnw -q -B -DskipTests package
+fi
+if [ ! -d bench/peer/socketio/node_modules ]; then
+  log "installing the Socket.IO peer's packages"
+  (cd bench/peer/socketio && npm ci --no-audit --no-fund >"$LOG_DIR/npm.log" 2>&1)
+fi
+
+# ---- redis ------------------------------------------------------------------------------------------------------
+if port_open "$REDIS_PORT"; then
+  log "reusing the redis already listening on $REDIS_PORT"
+else
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$LOG_DIR/redis.log" 2>&1 &
+  REDIS_PID=$!
+  STARTED+=("$REDIS_PID")
+  wait_port "$REDIS_PORT" "$REDIS_PID" redis-server
+fi
+REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
+
+bench() {
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:-} -jar bench/target/bench.jar "$SCENARIO" --topic "$TOPIC" "$@"
+}
+
+RESULTS=()
+
+run_pushgate() {
+  local pids=() urls=() port pid
+  for port in "${GW_PORT_LIST[@]}"; do
+    # bench-friendly limits: the defaults cap a connection at 50 msg/s and 10,000 connections per client IP
+    # shellcheck disable=SC2086
+    GATEWAY_LAYER="$LAYER" GATEWAY_REDIS_URI="$REDIS_URI" GATEWAY_API_KEY="$API_KEY" \
+    GATEWAY_LIMITS_MESSAGES_PER_SECOND=1000000 GATEWAY_LIMITS_MESSAGES_BURST=1000000 \
+    GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_DEMOS_ENABLED=false \
+      java ${GATEWAY_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
+    pid=$!
+    STARTED+=("$pid")
+    pids+=("$pid")
+    urls+=(--url "ws://127.0.0.1:$port/ws" --pid "$pid")
+  done
+  for i in "${!GW_PORT_LIST[@]}"; do
+    wait_port "${GW_PORT_LIST[$i]}" "${pids[$i]}" "gateway :${GW_PORT_LIST[$i]}" || return 1
+  done
+  log "pushgate: $SCENARIO on ${GW_PORT_LIST[*]} ($LAYER layer)"
+  local rc=0
+  bench --target pushgate "${urls[@]}" --api-key "$API_KEY" --redis "$REDIS_URI" "$@" \
+    | tee "$LOG_DIR/bench-pushgate.log" || rc=$?
+  RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-pushgate.log" | tail -1 || true)")
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  return "$rc"
+}
+
+run_socketio() {
+  local pids=() urls=() port pid
+  for port in "${PEER_PORT_LIST[@]}"; do
+    node bench/peer/socketio/server.js --port "$port" --redis "$([ "$LAYER" = redis ] && echo "$REDIS_URI")" >"$LOG_DIR/peer-$port.log" 2>&1 &
+    pid=$!
+    STARTED+=("$pid")
+    pids+=("$pid")
+    urls+=(--url "ws://127.0.0.1:$port/socket.io/?EIO=4&transport=websocket" --pid "$pid")
+  done
+  for i in "${!PEER_PORT_LIST[@]}"; do
+    wait_port "${PEER_PORT_LIST[$i]}" "${pids[$i]}" "socket.io peer :${PEER_PORT_LIST[$i]}" || return 1
+  done
+  log "socketio: $SCENARIO on ${PEER_PORT_LIST[*]} ($LAYER adapter)"
+  local rc=0
+  bench --target socketio "${urls[@]}" "$@" | tee "$LOG_DIR/bench-socketio.log" || rc=$?
+  RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-socketio.log" | tail -1 || true)")
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  return "$rc"
+}
+
+status=0
+if [ -z "$ONLY" ] || [ "$ONLY" = pushgate ]; then run_pushgate "$@" || status=1; fi
+if [ -z "$ONLY" ] || [ "$ONLY" = socketio ]; then run_socketio "$@" || status=1; fi
+
+echo
+log "results, one RESULT line per target (logs in $LOG_DIR)"
+for r in "${RESULTS[@]:-}"; do
+  if [ -n "$r" ]; then echo "$r"; fi
+done
+exit "$status"
