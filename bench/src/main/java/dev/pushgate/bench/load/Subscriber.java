@@ -2,7 +2,7 @@ package dev.pushgate.bench.load;
 
 import dev.pushgate.bench.payload.PayloadScanner;
 import dev.pushgate.bench.stats.DeliveryTracker;
-import dev.pushgate.bench.target.SessionListener;
+import dev.pushgate.bench.dialect.SessionListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;

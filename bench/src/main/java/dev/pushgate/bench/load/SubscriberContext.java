@@ -3,7 +3,7 @@ package dev.pushgate.bench.load;
 import dev.pushgate.bench.stats.DeliveryStats;
 import dev.pushgate.bench.stats.LatencyRecorder;
 import dev.pushgate.bench.stats.MicroClock;
-import dev.pushgate.bench.target.Dialect;
+import dev.pushgate.bench.dialect.Dialect;
 
 /**
  * What every subscriber shares: the dialect, the clock, the latency recorder, the delivery counters, and the

@@ -1,8 +1,8 @@
 package dev.pushgate.bench.load;
 
 import dev.pushgate.bench.net.WebSocketConnector;
-import dev.pushgate.bench.target.Dialect;
-import dev.pushgate.bench.target.SessionListener;
+import dev.pushgate.bench.dialect.Dialect;
+import dev.pushgate.bench.dialect.SessionListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;

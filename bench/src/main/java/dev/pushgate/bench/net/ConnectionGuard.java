@@ -1,6 +1,6 @@
 package dev.pushgate.bench.net;
 
-import dev.pushgate.bench.target.SessionListener;
+import dev.pushgate.bench.dialect.SessionListener;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

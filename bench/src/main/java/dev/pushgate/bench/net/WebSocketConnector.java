@@ -1,7 +1,7 @@
 package dev.pushgate.bench.net;
 
-import dev.pushgate.bench.target.Dialect;
-import dev.pushgate.bench.target.SessionListener;
+import dev.pushgate.bench.dialect.Dialect;
+import dev.pushgate.bench.dialect.SessionListener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;

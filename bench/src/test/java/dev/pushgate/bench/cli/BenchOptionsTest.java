@@ -1,6 +1,6 @@
 package dev.pushgate.bench.cli;
 
-import dev.pushgate.bench.target.Target;
+import dev.pushgate.bench.dialect.Target;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -4,7 +4,7 @@ import dev.pushgate.bench.payload.PayloadWriter;
 import dev.pushgate.bench.stats.DeliveryStats;
 import dev.pushgate.bench.stats.LatencyRecorder;
 import dev.pushgate.bench.stats.MicroClock;
-import dev.pushgate.bench.target.Target;
+import dev.pushgate.bench.dialect.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
