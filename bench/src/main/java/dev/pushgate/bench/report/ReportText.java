@@ -12,9 +12,9 @@ public final class ReportText {
     }
 
     static String progress(Progress p) {
-        return String.format(Locale.ROOT, "[%5.1fs] sent %9s/s  delivered %9s/s  p99 %9s%s", p.elapsedSeconds(),
-                count(p.sentPerSecond()), count(p.deliveredPerSecond()), micros(p.p99SoFarMicros()),
-                processes(p.processes(), false));
+        return String.format(Locale.ROOT, "[%5.1fs] sent %9s/s  delivered %9s/s  p99 %9s  bench cpu %3.0f%%%s",
+                p.elapsedSeconds(), count(p.sentPerSecond()), count(p.deliveredPerSecond()),
+                micros(p.p99SoFarMicros()), p.benchCpuPct(), processes(p.processes(), false));
     }
 
     static String connecting(double elapsed, long ready, long failed, int requested, double perSecond) {
@@ -115,6 +115,10 @@ public final class ReportText {
         for (ProcessSample p : w.processes()) {
             b.append(String.format(Locale.ROOT, "server pid %d: cpu avg %.0f%% max %.0f%%, rss max %s%s%n", p.pid(),
                     p.cpuAvgPct(), p.cpuMaxPct(), bytes(p.rssMaxBytes()), p.alive() ? "" : " (exited)"));
+        }
+        if (w.bench() != null) {
+            b.append(String.format(Locale.ROOT, "bench: cpu avg %.0f%% max %.0f%%%n", w.bench().cpuAvgPct(),
+                    w.bench().cpuMaxPct()));
         }
         return b.toString();
     }

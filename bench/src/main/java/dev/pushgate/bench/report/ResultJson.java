@@ -122,6 +122,10 @@ public final class ResultJson {
         n.put("delivered_per_s", round(w.deliveredPerSecond()));
         n.set("latency_us", latency(w.latency()));
         n.set("gateways", processes(w.processes()));
+        if (w.bench() != null) {
+            n.put("bench_cpu_avg_pct", round(w.bench().cpuAvgPct()));
+            n.put("bench_cpu_max_pct", round(w.bench().cpuMaxPct()));
+        }
     }
 
     private ObjectNode latency(Latency l) {

@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * One publishing window and its drain: what was sent and accepted, what was expected (accepted messages times the
- * subscribers of their topic) and delivered, loss, order, latency, and the sampled gateway processes.
+ * subscribers of their topic) and delivered, loss, order, latency, the sampled server processes, and the bench's
+ * own process (a bench near 100 % of its threads measures itself, not the server).
  */
 public record WindowResult(double targetRate, double publishSeconds, long sent, long accepted, long publishFailed,
                            long expected, DeliveryStats.Totals deliveries, Latency latency,
-                           List<ProcessSample> processes) {
+                           List<ProcessSample> processes, ProcessSample bench) {
     public WindowResult {
         processes = List.copyOf(processes);
     }

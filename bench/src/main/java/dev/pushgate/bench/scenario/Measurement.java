@@ -29,6 +29,7 @@ final class Measurement {
     private final DeliveryStats deliveries;
     private final LatencyRecorder latency;
     private final ProcessSampler sampler;
+    private final ProcessSampler self = new ProcessSampler(List.of(ProcessHandle.current().pid()));
     private final ConnectLauncher subscribers;
     private final int topics;
 
@@ -51,6 +52,8 @@ final class Measurement {
         latency.newWindow();
         List<ProcessSample> processes = sampler.sample();
         sampler.newWindow();
+        self.sample();
+        self.newWindow();
 
         long start = System.nanoTime() + 5_000_000L;
         publishers.start(rate, seconds, start);
@@ -67,7 +70,7 @@ final class Measurement {
                 latency.sampleInterval();
                 processes = sampler.sample();
                 console.progress(new Progress((now - start) / 1e9, sent - lastSent, received - lastReceived,
-                        latency.window().getValueAtPercentile(99), processes));
+                        latency.window().getValueAtPercentile(99), processes, self.sample().get(0).cpuPct()));
                 lastSent = sent;
                 lastReceived = received;
                 nextReport += SECOND;
@@ -85,6 +88,7 @@ final class Measurement {
             // waiting for stragglers
         }
         processes = sampler.sample();
+        ProcessSample bench = self.sample().get(0);
         long sent = publishStats.sent() - sentBefore;
         long[] accepted = publishStats.acceptedPerTopic();
         long acceptedTotal = 0;
@@ -93,7 +97,7 @@ final class Measurement {
         }
         return new WindowResult(rate, publishSeconds, sent, acceptedTotal, publishStats.failed() - failedBefore,
                 expected(acceptedBefore, accepted), deliveries.totals().minus(before),
-                Latency.of(latency.newWindow()), processes);
+                Latency.of(latency.newWindow()), processes, bench);
     }
 
     private boolean complete(long[] acceptedBefore, long sentBefore, long failedBefore, DeliveryStats.Totals before) {

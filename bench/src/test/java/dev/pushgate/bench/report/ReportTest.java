@@ -23,7 +23,8 @@ class ReportTest {
     static WindowResult window(long expected, long unique) {
         return new WindowResult(1000, 10, 10_000, 10_000, 0, expected,
                 new DeliveryStats.Totals(unique + 3, unique, 3, 2, 0, 0), LATENCY,
-                List.of(new ProcessSample(42, true, 50, 40, 80, 100 << 20, 120 << 20)));
+                List.of(new ProcessSample(42, true, 50, 40, 80, 100 << 20, 120 << 20)),
+                new ProcessSample(7, true, 30, 25, 35, 50 << 20, 50 << 20));
     }
 
     @Test
@@ -56,6 +57,7 @@ class ReportTest {
         assertEquals(2000, json.at("/latency_us/p99").asLong());
         assertEquals(1, json.at("/subscribe/failures/ConnectException").asLong());
         assertEquals(42, json.at("/gateways/0/pid").asLong());
+        assertEquals(25, json.get("bench_cpu_avg_pct").asDouble(), 1e-9);
         assertTrue(json.get("ok").asBoolean());
     }
 

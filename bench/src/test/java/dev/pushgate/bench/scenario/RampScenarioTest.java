@@ -17,7 +17,7 @@ class RampScenarioTest {
     private static WindowResult step(double rate, long accepted, long expected, long unique, long p99Micros) {
         return new WindowResult(rate, 5, accepted, accepted, 0, expected,
                 new DeliveryStats.Totals(unique, unique, 0, 0, 0, 0),
-                new Latency(unique, 1, 1, p99Micros, p99Micros, p99Micros, 1), List.of());
+                new Latency(unique, 1, 1, p99Micros, p99Micros, p99Micros, 1), List.of(), null);
     }
 
     @Test
