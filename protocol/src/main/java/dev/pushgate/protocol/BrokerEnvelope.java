@@ -4,22 +4,62 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The payload of a Redis pub/sub message on a topic's channel: {@code {"seq":17,"data":...}}. {@code seq} is
- * optional (a plain {@code PUBLISH} from a backend may leave it out); {@code data} is any JSON value.
+ * optional (a plain {@code PUBLISH} from a backend may leave it out); {@code data} is any JSON value. The gateway's
+ * own presence events travel on the same channel as {@code {"op":"join","data":<member>}} and
+ * {@code {"op":"leave","data":<member>}}; a missing {@code op} means {@code message}.
  */
-public record BrokerEnvelope(long seq, byte[] data) {
+public record BrokerEnvelope(long seq, byte[] data, Kind kind) {
     /** The value of {@link #seq()} when the publisher did not sequence the message. */
     public static final long NO_SEQ = -1;
 
+    /** What an envelope carries. */
+    public enum Kind {
+        /** A publication ({@code op} absent or {@code "message"}). */
+        MESSAGE("message"),
+        /** A subscriber joined the topic; {@code data} is the member. */
+        JOIN("join"),
+        /** A subscriber left the topic; {@code data} is the member. */
+        LEAVE("leave");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        /** The {@code op} value. */
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** A publication envelope. */
+    public BrokerEnvelope(long seq, byte[] data) {
+        this(seq, data, Kind.MESSAGE);
+    }
+
     /** Encodes {@code {"seq":S,"data":...}} (no {@code seq} when {@code seq < 0}). */
     public static byte[] encode(long seq, byte[] data) {
-        byte[] head = (seq >= 0 ? "{\"seq\":" + seq + ",\"data\":" : "{\"data\":")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] out = new byte[head.length + data.length + 1];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(data, 0, out, head.length, data.length);
+        return wrap(seq >= 0 ? "{\"seq\":" + seq + ",\"data\":" : "{\"data\":", data);
+    }
+
+    /** Encodes a presence event {@code {"op":"join","data":<member>}} (or {@code leave}). */
+    public static byte[] encodeEvent(Kind kind, byte[] member) {
+        if (kind == Kind.MESSAGE) {
+            throw new IllegalArgumentException("not an event: " + kind);
+        }
+        return wrap("{\"op\":\"" + kind.wire() + "\",\"data\":", member);
+    }
+
+    private static byte[] wrap(String head, byte[] data) {
+        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[h.length + data.length + 1];
+        System.arraycopy(h, 0, out, 0, h.length);
+        System.arraycopy(data, 0, out, h.length, data.length);
         out[out.length - 1] = '}';
         return out;
     }
@@ -28,6 +68,7 @@ public record BrokerEnvelope(long seq, byte[] data) {
     public static BrokerEnvelope decode(byte[] payload) throws ProtocolException {
         long seq = NO_SEQ;
         byte[] data = null;
+        Kind kind = Kind.MESSAGE;
         try (JsonParser p = JsonSpans.parser(payload, 0, payload.length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "envelope must be a JSON object");
@@ -39,6 +80,8 @@ public record BrokerEnvelope(long seq, byte[] data) {
                     seq = p.getLongValue();
                 } else if ("data".equals(field)) {
                     data = JsonSpans.rawValue(p, payload, 0);
+                } else if ("op".equals(field) && value == JsonToken.VALUE_STRING) {
+                    kind = kind(p.getText());
                 } else {
                     p.skipChildren();
                 }
@@ -50,6 +93,29 @@ public record BrokerEnvelope(long seq, byte[] data) {
         if (data == null) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "envelope without data");
         }
-        return new BrokerEnvelope(seq, data);
+        return new BrokerEnvelope(seq, data, kind);
+    }
+
+    /** Whether {@code json} is exactly one JSON value (what {@code data} must be). */
+    public static boolean isJsonValue(byte[] json) {
+        try (JsonParser p = JsonSpans.parser(json, 0, json.length)) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            JsonSpans.expectEnd(p);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Kind kind(String op) throws ProtocolException {
+        for (Kind k : Kind.values()) {
+            if (k.wire.equals(op)) {
+                return k;
+            }
+        }
+        throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown envelope op");
     }
 }

@@ -23,6 +23,9 @@ public final class ProtocolCodec {
     private static final byte[] SEQ = "\",\"seq\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA_AFTER_SEQ = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA_AFTER_TOPIC = "\",\"data\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JOIN_HEAD = "{\"op\":\"join\",\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LEAVE_HEAD = "{\"op\":\"leave\",\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MEMBER = "\",\"member\":".getBytes(StandardCharsets.US_ASCII);
 
     private ProtocolCodec() {
     }
@@ -92,6 +95,27 @@ public final class ProtocolCodec {
             i = put(out, i, DATA_AFTER_TOPIC);
         }
         i = put(out, i, data);
+        out[i] = '}';
+        return out;
+    }
+
+    /** {@code {"op":"join","topic":"...","member":{...}}}: {@code member} is compact JSON (a presence member). */
+    public static byte[] join(String topic, byte[] member) {
+        return presenceEvent(JOIN_HEAD, topic, member);
+    }
+
+    /** {@code {"op":"leave","topic":"...","member":{...}}}. */
+    public static byte[] leave(String topic, byte[] member) {
+        return presenceEvent(LEAVE_HEAD, topic, member);
+    }
+
+    private static byte[] presenceEvent(byte[] head, String topic, byte[] member) {
+        byte[] t = topic.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[head.length + t.length + MEMBER.length + member.length + 1];
+        int i = put(out, 0, head);
+        i = put(out, i, t);
+        i = put(out, i, MEMBER);
+        i = put(out, i, member);
         out[i] = '}';
         return out;
     }
