@@ -41,6 +41,18 @@ public final class MeterNames {
     public static final String HANDSHAKE_FAILURES = "pushgate.handshake.failures";
     /** Gauge: 1 when the channel layer is usable, tag {@code layer}. */
     public static final String BROKER_UP = "pushgate.broker.up";
+    /** Counter: times the Redis layer became unusable (a connection to Redis lost). */
+    public static final String REDIS_OUTAGES = "pushgate.redis.outages";
+    /** Counter: resubscribes after a Redis reconnect (every topic with local subscribers subscribed again). */
+    public static final String REDIS_RESUBSCRIBES = "pushgate.redis.resubscribes";
+    /** Timer: from the Redis connection's return to the end of the resubscribe. */
+    public static final String REDIS_RESUBSCRIBE_DURATION = "pushgate.redis.resubscribe.duration";
+    /** Timer: from sending a publish command to Redis to its answer. */
+    public static final String REDIS_COMMAND_LATENCY = "pushgate.redis.command.latency";
+    /** Counter: Redis channel messages dropped because they are not valid envelopes. */
+    public static final String REDIS_MALFORMED = "pushgate.redis.messages.malformed";
+    /** Gauge: Redis channels this node is subscribed to (one per topic with local subscribers). */
+    public static final String REDIS_CHANNELS = "pushgate.redis.channels";
     /** Gauge: tasks waiting on the event loops. */
     public static final String EVENT_LOOP_PENDING = "pushgate.eventloop.pending.tasks";
     /** Gauge: bytes in use by Netty's pooled allocator, tag {@code memory} (direct, heap). */
