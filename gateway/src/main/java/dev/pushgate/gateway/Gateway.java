@@ -3,6 +3,7 @@ package dev.pushgate.gateway;
 import dev.pushgate.gateway.api.HealthEndpoint;
 import dev.pushgate.gateway.api.HttpEndpoint;
 import dev.pushgate.gateway.api.MetricsEndpoint;
+import dev.pushgate.gateway.api.PresenceEndpoint;
 import dev.pushgate.gateway.api.PublishEndpoint;
 import dev.pushgate.gateway.api.StaticFiles;
 import dev.pushgate.gateway.auth.ApiKeys;
@@ -10,13 +11,18 @@ import dev.pushgate.gateway.auth.TokenVerifier;
 import dev.pushgate.gateway.auth.VerificationKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
+import dev.pushgate.gateway.broker.redis.RedisBroker;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.metrics.MeterNames;
+import dev.pushgate.gateway.metrics.RedisLayerMetrics;
 import dev.pushgate.gateway.metrics.RuntimeMetrics;
+import dev.pushgate.gateway.presence.InMemoryPresence;
+import dev.pushgate.gateway.presence.Presence;
+import dev.pushgate.gateway.presence.PresenceService;
 import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionRegistry;
@@ -27,6 +33,7 @@ import dev.pushgate.gateway.transport.Routes;
 import dev.pushgate.gateway.transport.TlsContexts;
 import dev.pushgate.protocol.CloseCode;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -62,6 +69,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final EventLoops loops;
     private final Broker broker;
+    private final Presence presence;
     private final Hub hub;
     private final SessionRegistry sessions;
     private final PrometheusMeterRegistry registry;
@@ -85,7 +93,9 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
-        this.broker = createBroker(config);
+        this.broker = createBroker(config, registry);
+        this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
+                : new InMemoryPresence();
         this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics);
         broker.start(hub);
@@ -101,10 +111,12 @@ public final class Gateway implements AutoCloseable {
                 ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
                         config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())
                 : null;
+        PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
+                config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
-                metrics, sessions, tokens, config.auth().refreshWarning());
+                metrics, sessions, tokens, config.auth().refreshWarning(), presenceService);
         GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
-                routes(publisher, metrics));
+                routes(publisher, presenceService));
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
         this.server = bind(initializer, config.port());
         if (config.tls().enabled()) {
@@ -155,17 +167,22 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Broker createBroker(GatewayConfig config) {
+    private static Broker createBroker(GatewayConfig config, MeterRegistry registry) {
         if (config.layer() == GatewayConfig.Layer.REDIS) {
-            throw new dev.pushgate.gateway.config.ConfigException("layer: redis is not available in this build");
+            RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
+            RedisBroker redis = RedisBroker.connect(config.redis(), redisMetrics);
+            redisMetrics.bind(registry, redis);
+            return redis;
         }
         return new InMemoryBroker();
     }
 
-    private Routes routes(PublishService publisher, GatewayMetrics metrics) {
+    private Routes routes(PublishService publisher, PresenceService presenceService) {
         Map<String, HttpEndpoint> endpoints = new LinkedHashMap<>();
         endpoints.put("/api/publish", new PublishEndpoint(new ApiKeys(config.apiKeys()), publisher,
                 config.http().maxBatch(), config.limits().topicMaxLength()));
+        endpoints.put("/api/presence", new PresenceEndpoint(new ApiKeys(config.apiKeys()), presenceService,
+                config.limits().topicMaxLength()));
         endpoints.put("/healthz", HealthEndpoint.liveness());
         endpoints.put("/readyz", HealthEndpoint.readiness(this::isReady));
         endpoints.put("/metrics", new MetricsEndpoint(registry));
@@ -237,6 +254,7 @@ public final class Gateway implements AutoCloseable {
         if (tailDemo != null) {
             tailDemo.close();
         }
+        presence.close();
         broker.close();
         runtimeMetrics.close();
         registry.close();

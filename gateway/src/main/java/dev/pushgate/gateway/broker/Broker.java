@@ -28,6 +28,15 @@ public interface Broker extends AutoCloseable {
      */
     CompletionStage<Long> publish(String topic, byte[] data);
 
+    /**
+     * Tells every node's subscribers of {@code topic} that {@code member} (a presence member, compact JSON) joined.
+     * Best effort: events are not sequenced, and one lost while the layer is down is not resent.
+     */
+    CompletionStage<Void> publishJoin(String topic, byte[] member);
+
+    /** Tells every node's subscribers of {@code topic} that {@code member} left; best effort like joins. */
+    CompletionStage<Void> publishLeave(String topic, byte[] member);
+
     /** Whether publishes and subscriptions can succeed now (drives {@code /readyz}). */
     boolean isReady();
 

@@ -50,6 +50,31 @@ public final class InMemoryBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Void> publishJoin(String topic, byte[] member) {
+        return event(topic, member, true);
+    }
+
+    @Override
+    public CompletionStage<Void> publishLeave(String topic, byte[] member) {
+        return event(topic, member, false);
+    }
+
+    /** Delivers a presence event under the topic's monitor, so it is ordered with the topic's publications. */
+    private CompletionStage<Void> event(String topic, byte[] member, boolean join) {
+        TopicState state = topics.get(topic);
+        if (state != null) {
+            synchronized (state) {
+                if (join) {
+                    listener.onJoin(topic, member);
+                } else {
+                    listener.onLeave(topic, member);
+                }
+            }
+        }
+        return DONE;
+    }
+
+    @Override
     public boolean isReady() {
         return listener != null;
     }

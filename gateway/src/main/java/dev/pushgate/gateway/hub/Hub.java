@@ -124,7 +124,29 @@ public final class Hub implements BrokerListener {
             metrics.unrouted();
             return;
         }
-        byte[] frame = ProtocolCodec.message(topic, seq, data);
+        fanout(entry, ProtocolCodec.message(topic, seq, data), received);
+    }
+
+    /** A presence join of {@code topic}: the {@code join} frame goes to its local subscribers like a message. */
+    @Override
+    public void onJoin(String topic, byte[] member) {
+        TopicEntry entry = topics.get(topic);
+        if (entry != null) {
+            fanout(entry, ProtocolCodec.join(topic, member), System.nanoTime());
+        }
+    }
+
+    /** A presence leave of {@code topic}: the {@code leave} frame goes to its local subscribers. */
+    @Override
+    public void onLeave(String topic, byte[] member) {
+        TopicEntry entry = topics.get(topic);
+        if (entry != null) {
+            fanout(entry, ProtocolCodec.leave(topic, member), System.nanoTime());
+        }
+    }
+
+    /** Copies {@code frame} once into a pooled buffer and queues a retained reference per loop with subscribers. */
+    private void fanout(TopicEntry entry, byte[] frame, long received) {
         ByteBuf buf = alloc.directBuffer(frame.length, frame.length).writeBytes(frame);
         try {
             for (int i = 0; i < outboxes.length; i++) {

@@ -98,6 +98,7 @@ public final class Session {
         auth.closed();
         for (String topic : topics) {
             services.hub().unsubscribe(topic, subscriber);
+            services.presence().left(topic, id, userId());
         }
         topics.clear();
         services.registry().remove(this);
@@ -135,6 +136,9 @@ public final class Session {
             }
             if (err == null) {
                 transport.send(ProtocolCodec.ack(m.id(), topic));
+                if (topics.contains(topic)) {
+                    services.presence().joined(topic, id, userId());
+                }
             } else {
                 topics.remove(topic);
                 onError(new ProtocolException(ErrorCode.UNAVAILABLE, "subscription failed, try again", m.id()));
@@ -148,6 +152,7 @@ public final class Session {
         }
         if (topics.remove(m.topic())) {
             services.hub().unsubscribe(m.topic(), subscriber);
+            services.presence().left(m.topic(), id, userId());
         }
         transport.send(ProtocolCodec.ack(m.id(), m.topic()));
     }

@@ -5,15 +5,16 @@ import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.hub.Hub;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.policy.NamespacePolicies;
+import dev.pushgate.gateway.presence.PresenceService;
 import dev.pushgate.gateway.publish.PublishService;
 
 import java.time.Duration;
 
 /**
- * What every session shares: the hub, publishing, policies, limits, metrics, and the token verifier ({@code null}
- * when no token keys are configured: then every namespace is open to anonymous connections).
+ * What every session shares: the hub, publishing, policies, limits, metrics, the token verifier ({@code null}
+ * when no token keys are configured: then every namespace is open to anonymous connections) and presence.
  */
 public record SessionServices(Hub hub, PublishService publisher, NamespacePolicies policies,
                               GatewayConfig.Limits limits, GatewayMetrics metrics, SessionRegistry registry,
-                              TokenVerifier tokens, Duration refreshWarning) {
+                              TokenVerifier tokens, Duration refreshWarning, PresenceService presence) {
 }
