@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Redis channel layer: every node that shares one Redis acts as one gateway.
@@ -40,9 +41,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link RedisSubscriptions}); its listener runs on lettuce's single I/O thread for that connection, decodes each
  * {@link BrokerEnvelope} and hands it to the {@link BrokerListener} in arrival order without blocking. The command
  * connection publishes through the sequencing script ({@link RedisWire#PUBLISH_SCRIPT}), sends presence events and
- * serves {@link RedisPresence}; its request queue is bounded ({@code redis.max-pending}), commands are rejected while
- * it is disconnected and time out after {@code redis.command-timeout}, so a publish fails fast with
- * {@link BrokerUnavailableException} instead of waiting. Both reconnect by themselves; {@link RedisConnectionWatch}
+ * serves {@link RedisPresence}; its request queue is bounded ({@code redis.max-pending}, and publishes in flight
+ * are counted against the same bound before they reach it), commands are rejected while it is disconnected and time
+ * out after {@code redis.command-timeout}, so a publish fails fast with {@link BrokerUnavailableException} instead of
+ * waiting. Both reconnect by themselves; {@link RedisConnectionWatch}
  * counts the outages and triggers the resubscribe. Thread-safe.
  */
 public final class RedisBroker implements Broker {
@@ -60,6 +62,7 @@ public final class RedisBroker implements Broker {
     private final RedisScript publishScript = new RedisScript(RedisWire.PUBLISH_SCRIPT);
     private final String channelPrefix;
     private final byte[] sequenceTtl = Long.toString(RedisWire.SEQUENCE_TTL_SECONDS).getBytes(StandardCharsets.US_ASCII);
+    private final AtomicInteger pendingPublishes = new AtomicInteger();
     private volatile BrokerListener listener;
     private volatile boolean closed;
 
@@ -154,11 +157,17 @@ public final class RedisBroker implements Broker {
         if (!commands.isOpen()) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException("redis unavailable"));
         }
+        if (pendingPublishes.incrementAndGet() > config.maxPending()) {
+            // Refused here rather than by lettuce's queue of the same size, which logs every refusal at WARN.
+            pendingPublishes.decrementAndGet();
+            return CompletableFuture.failedFuture(new BrokerUnavailableException("redis publish queue full"));
+        }
         long start = System.nanoTime();
         byte[] channel = RedisWire.channel(config.prefix(), topic).getBytes(StandardCharsets.UTF_8);
         CompletionStage<Long> sent = publishScript.run(commands.async(), ScriptOutputType.INTEGER,
                 new String[] {RedisWire.sequenceKey(config.prefix(), topic)}, channel, data, sequenceTtl);
         return sent.handle((seq, err) -> {
+            pendingPublishes.decrementAndGet();
             metrics.command(System.nanoTime() - start);
             if (err != null) {
                 throw new CompletionException(RedisFailures.translate(err));
