@@ -20,6 +20,7 @@ import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.metrics.MeterNames;
 import dev.pushgate.gateway.metrics.RedisLayerMetrics;
 import dev.pushgate.gateway.metrics.RuntimeMetrics;
+import dev.pushgate.gateway.policy.NamespacePolicy;
 import dev.pushgate.gateway.presence.InMemoryPresence;
 import dev.pushgate.gateway.presence.Presence;
 import dev.pushgate.gateway.presence.PresenceService;
@@ -97,7 +98,8 @@ public final class Gateway implements AutoCloseable {
         this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
                 : new InMemoryPresence();
         this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
-                config.fanout().writeDelay().toNanos(), metrics);
+                config.fanout().writeDelay().toNanos(), metrics,
+                topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP);
         broker.start(hub);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
@@ -130,7 +132,11 @@ public final class Gateway implements AutoCloseable {
 
     private Channel bind(GatewayChannelInitializer initializer, int port) throws InterruptedException {
         int budget = config.outbound().maxBuffer();
-        return new ServerBootstrap()
+        ServerBootstrap b = new ServerBootstrap();
+        if (config.outbound().socketSendBuffer() > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, config.outbound().socketSendBuffer());
+        }
+        return b
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)

@@ -162,6 +162,21 @@ public final class ProtocolCodec {
         });
     }
 
+    /**
+     * {@code {"op":"skipped","topics":{"news.a":12}}}: messages of these topics were skipped while the connection
+     * was over its outbound budget; a client that cares re-reads state (or, later, recovers from history).
+     */
+    public static byte[] skipped(java.util.Map<String, Integer> counts) {
+        return write(g -> {
+            g.writeStringField("op", "skipped");
+            g.writeObjectFieldStart("topics");
+            for (var e : counts.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        });
+    }
+
     /** {@code {"op":"error","id":N,"code":"...","message":"..."}}. */
     public static byte[] error(Long id, ErrorCode code, String message) {
         return write(g -> {

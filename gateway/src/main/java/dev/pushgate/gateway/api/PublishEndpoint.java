@@ -46,7 +46,7 @@ public final class PublishEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(HttpExchange ex) {
-        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION), "publish")) {
             ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing or invalid API key");
             return;
         }

@@ -2,27 +2,64 @@ package dev.pushgate.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Checks {@code Authorization: Bearer <key>} against the configured keys in constant time. Immutable. */
+/**
+ * Checks {@code Authorization: Bearer <key>} against the configured keys in constant time. A configured entry is
+ * {@code key} (every scope) or {@code key:scope|scope} with scopes {@code publish}, {@code presence} and
+ * {@code stats}. Immutable.
+ */
 public final class ApiKeys {
+    /** Every scope an API key can carry. */
+    public static final Set<String> SCOPES = Set.of("publish", "presence", "stats");
     private static final String BEARER = "Bearer ";
-    private final List<byte[]> keys;
 
-    public ApiKeys(List<String> keys) {
-        this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    private record Entry(byte[] key, Set<String> scopes) { }
+
+    private final List<Entry> entries;
+
+    public ApiKeys(List<String> configured) {
+        this.entries = configured.stream().map(ApiKeys::parse).toList();
     }
 
-    /** Whether the header value carries one of the keys. */
-    public boolean accepts(String authorization) {
+    private static Entry parse(String entry) {
+        int colon = entry.indexOf(':');
+        String key = colon < 0 ? entry : entry.substring(0, colon);
+        Set<String> scopes = colon < 0 ? SCOPES
+                : Arrays.stream(entry.substring(colon + 1).split("\\|")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        for (String s : scopes) {
+            if (!SCOPES.contains(s)) {
+                throw new IllegalArgumentException("unknown API key scope '" + s + "' (known: " + SCOPES + ")");
+            }
+        }
+        return new Entry(key.getBytes(StandardCharsets.UTF_8), scopes);
+    }
+
+    /** Whether the header carries a key with {@code scope}. */
+    public boolean accepts(String authorization, String scope) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         boolean ok = false;
-        for (byte[] key : keys) {
-            ok |= MessageDigest.isEqual(key, presented);
+        for (Entry e : entries) {
+            // Compare every key, so timing does not tell which one (or whether any) matched.
+            ok |= MessageDigest.isEqual(e.key(), presented) && e.scopes().contains(scope);
         }
         return ok;
+    }
+
+    /** Whether the header carries any configured key (whatever its scopes). */
+    public boolean accepts(String authorization) {
+        for (String scope : SCOPES) {
+            if (accepts(authorization, scope)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -189,8 +189,14 @@ public final class ConfigLoader {
             apiKeys = List.of(HexFormat.of().formatHex(random));
         }
         for (String k : apiKeys) {
-            if (k.length() < 8) {
+            String key = k.contains(":") ? k.substring(0, k.indexOf(':')) : k;
+            if (key.length() < 8) {
                 throw new ConfigException(label("api-key") + ": every key must have at least 8 characters");
+            }
+            try {
+                new dev.pushgate.gateway.auth.ApiKeys(List.of(k));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(label("api-key") + ": " + e.getMessage());
             }
         }
         Duration interval = duration("heartbeat.interval");
@@ -231,7 +237,8 @@ public final class ConfigLoader {
                         integer("limits.max-connections-per-ip", 0, Integer.MAX_VALUE),
                         integer("limits.messages-per-second", 1, 1_000_000),
                         integer("limits.messages-burst", 1, 10_000_000)),
-                new GatewayConfig.Outbound(size("outbound.max-buffer"), duration("outbound.slow-grace")),
+                new GatewayConfig.Outbound(size("outbound.max-buffer"), duration("outbound.slow-grace"),
+                        size("outbound.socket-send-buffer")),
                 new GatewayConfig.Fanout(duration("fanout.write-delay"), integer("fanout.queue-size", 16, 1 << 24)),
                 duration("shutdown.grace"),
                 bool("demos.enabled"),

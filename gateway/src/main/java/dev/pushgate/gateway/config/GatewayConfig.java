@@ -71,7 +71,7 @@ public record GatewayConfig(
     }
 
     /** Outbound budget per connection and the slow-consumer grace period. */
-    public record Outbound(int maxBuffer, Duration slowGrace) { }
+    public record Outbound(int maxBuffer, Duration slowGrace, int socketSendBuffer) { }
 
     /** Fan-out tuning. */
     public record Fanout(Duration writeDelay, int queueSize) { }

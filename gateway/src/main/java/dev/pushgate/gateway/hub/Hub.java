@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * This node's topic → subscribers index and the fan-out path.
@@ -42,10 +43,13 @@ public final class Hub implements BrokerListener {
     private final LoopOutbox[] outboxes;
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
+    private final Predicate<String> skipWhenSlow;
 
+    /** {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed. */
     public Hub(Broker broker, EventLoopGroup loops, ByteBufAllocator alloc, int queueSize, long writeDelayNanos,
-               FanoutMetrics metrics) {
+               FanoutMetrics metrics, Predicate<String> skipWhenSlow) {
         this.broker = broker;
+        this.skipWhenSlow = skipWhenSlow;
         this.alloc = alloc;
         this.metrics = metrics;
         List<LoopOutbox> list = new ArrayList<>();
@@ -64,7 +68,7 @@ public final class Hub implements BrokerListener {
     public CompletionStage<Void> subscribe(String topic, Subscriber s) {
         int loop = indexOf(s);
         TopicEntry entry = topics.compute(topic, (t, e) -> {
-            TopicEntry target = e != null ? e : new TopicEntry(t, outboxes.length);
+            TopicEntry target = e != null ? e : new TopicEntry(t, outboxes.length, skipWhenSlow.test(t));
             if (target.refs++ == 0) {
                 broker.subscribe(t).whenComplete((ok, err) -> {
                     if (err == null) {

@@ -12,10 +12,11 @@ public interface Subscriber {
     EventLoop eventLoop();
 
     /**
-     * Queues one encoded {@code message} frame without flushing. The callee owns {@code frame} (a retained duplicate
-     * of the shared bytes) and must release it, whether it writes or skips it.
+     * Queues one encoded {@code message} frame of {@code topic} without flushing. The callee owns {@code frame} (a
+     * retained duplicate of the shared bytes) and must release it, whether it writes or skips it. {@code skipWhenSlow}
+     * is the topic's slow-consumer policy: skip (and later tell) rather than close when the subscriber is behind.
      */
-    void deliver(ByteBuf frame);
+    void deliver(ByteBuf frame, String topic, boolean skipWhenSlow);
 
     /** Flushes what {@link #deliver} queued. Called once per delivery batch per subscriber. */
     void flush();

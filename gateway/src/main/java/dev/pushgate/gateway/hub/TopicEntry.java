@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class TopicEntry {
     final String topic;
+    /** The namespace's slow-consumer policy, resolved once per topic rather than per delivery. */
+    final boolean skipWhenSlow;
     final ArrayList<Subscriber>[] shards;
     final AtomicIntegerArray shardSizes;
     /** Completes when the broker subscription of this topic is active. */
@@ -18,8 +20,9 @@ final class TopicEntry {
     int refs;
 
     @SuppressWarnings("unchecked")
-    TopicEntry(String topic, int loops) {
+    TopicEntry(String topic, int loops, boolean skipWhenSlow) {
         this.topic = topic;
+        this.skipWhenSlow = skipWhenSlow;
         this.shards = new ArrayList[loops];
         this.shardSizes = new AtomicIntegerArray(loops);
     }

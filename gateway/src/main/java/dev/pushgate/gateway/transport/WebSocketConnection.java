@@ -4,6 +4,7 @@ import dev.pushgate.gateway.hub.Subscriber;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.session.Transport;
 import dev.pushgate.protocol.CloseCode;
+import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -34,6 +35,8 @@ final class WebSocketConnection implements Transport, Subscriber {
     private final long slowGraceNanos;
     private long overBudgetSince;
     private boolean flushPending;
+    /** Messages skipped per topic while over budget (skip policy); told to the client once it catches up. */
+    private final java.util.Map<String, Integer> skipped = new java.util.HashMap<>(0);
     private CloseCode closeSent;
 
     WebSocketConnection(ChannelHandlerContext ctx, String id, GatewayMetrics metrics, long slowGraceNanos) {
@@ -96,31 +99,60 @@ final class WebSocketConnection implements Transport, Subscriber {
     }
 
     @Override
-    public void deliver(ByteBuf frame) {
+    public void deliver(ByteBuf frame, String topic, boolean skipWhenSlow) {
         if (closeSent != null || !ctx.channel().isActive()) {
             frame.release();
             return;
         }
         if (!ctx.channel().isWritable()) {
             frame.release();
-            overBudget();
+            metrics.droppedSlowConsumer();
+            if (skipWhenSlow) {
+                skipped.merge(topic, 1, Integer::sum);
+            } else {
+                overBudget();
+            }
             return;
         }
         overBudgetSince = 0;
         ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
     }
 
+    /** The socket drained below its low water mark: tell the client what it missed while it was behind. */
+    void writable() {
+        overBudgetSince = 0;
+        if (skipped.isEmpty() || !ctx.channel().isWritable()) {
+            return;
+        }
+        send(ProtocolCodec.skipped(skipped));
+        log.debug("slow consumer caught up: id={} skippedTopics={}", id, skipped.size());
+        skipped.clear();
+    }
+
     private void overBudget() {
-        metrics.droppedSlowConsumer();
         long now = System.nanoTime();
         if (overBudgetSince == 0) {
             overBudgetSince = now;
             log.debug("slow consumer skipping messages: id={}", id);
+            // Decide at the end of the grace even if no further message comes to trigger it.
+            ctx.executor().schedule(this::closeIfStillBehind, slowGraceNanos, TimeUnit.NANOSECONDS);
         } else if (now - overBudgetSince > slowGraceNanos) {
-            metrics.slowConsumerClosed();
-            log.info("closing slow consumer: id={} overBudgetMillis={}", id, (now - overBudgetSince) / 1_000_000);
-            close(CloseCode.SLOW_CONSUMER);
+            closeIfStillBehind();
         }
+    }
+
+    private void closeIfStillBehind() {
+        if (overBudgetSince == 0 || closeSent != null || ctx.channel().isWritable() || !ctx.channel().isActive()) {
+            return;
+        }
+        if (System.nanoTime() - overBudgetSince < slowGraceNanos) {
+            // A later episode (the earlier one ended): its own check is scheduled.
+            return;
+        }
+        metrics.slowConsumerClosed();
+        log.info("closing slow consumer: id={} overBudgetMillis={}", id, (System.nanoTime() - overBudgetSince) / 1_000_000);
+        // The socket is stuck, so a Close frame would queue behind the backlog: fail the connection at once.
+        fail(CloseCode.SLOW_CONSUMER);
     }
 
     @Override

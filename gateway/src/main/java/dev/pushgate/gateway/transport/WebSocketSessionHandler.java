@@ -152,6 +152,14 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null && ctx.channel().isWritable()) {
+            connection.writable();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
             session.closed();

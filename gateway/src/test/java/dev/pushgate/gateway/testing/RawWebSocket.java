@@ -22,7 +22,16 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
 
     public RawWebSocket(int port, String path) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, path, 0);
+    }
+
+    /** With {@code receiveBuffer > 0}, a small socket receive buffer, so a peer that stops reading fills up fast. */
+    public RawWebSocket(int port, String path, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         byte[] key = new byte[16];

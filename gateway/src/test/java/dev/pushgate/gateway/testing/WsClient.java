@@ -165,6 +165,20 @@ public final class WsClient implements AutoCloseable {
         return next(n -> n.path("id").asLong(-1) == id && !n.path("op").asText().equals("message"));
     }
 
+    /** The answer to request {@code id}, waiting up to {@code wait} (for replies behind a long queue). */
+    public JsonNode awaitReply(long id, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            JsonNode n = poll(Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            if (n == null) {
+                fail("no reply to " + id + " within " + wait);
+            }
+            if (n.path("id").asLong(-1) == id && !n.path("op").asText().equals("message")) {
+                return n;
+            }
+        }
+    }
+
     /** The next {@code message} frame. */
     public JsonNode nextMessage() throws InterruptedException {
         return next(n -> n.path("op").asText().equals("message"));
