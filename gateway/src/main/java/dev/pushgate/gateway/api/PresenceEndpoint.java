@@ -21,8 +21,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * {@code GET /api/presence?topic=chat.lobby}: who is subscribed to a topic on every node, answered
- * {@code {"topic":..,"count":N,"members":[{"client":..,"node":..,"user":..}]}}. Errors: 401 bad key, 400 missing or
- * invalid topic, 403 presence not enabled for the topic's namespace, 503 channel layer down.
+ * {@code {"topic":..,"count":N,"members":[{"client":..,"node":..,"user":..}]}}. Errors: 401 bad key (or one without
+ * the {@code presence} scope), 400 missing or invalid topic, 403 presence not enabled for the topic's namespace, 503
+ * channel layer down.
  */
 public final class PresenceEndpoint implements HttpEndpoint {
     private static final Logger log = LoggerFactory.getLogger(PresenceEndpoint.class);
@@ -49,7 +50,7 @@ public final class PresenceEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(HttpExchange ex) {
-        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION), "presence")) {
             ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing or invalid API key");
             return;
         }

@@ -1,0 +1,121 @@
+package dev.pushgate.gateway.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real Redis per test class on a free port ({@code @RegisterExtension static}), from embedded-redis (Redis 6.2
+ * bundled for linux/macOS x86-64 and arm64); set {@code PUSHGATE_REDIS_SERVER} to a {@code redis-server} binary to
+ * use that one instead. No persistence. {@link #stop()} and {@link #start()} restart it on the same port (the outage
+ * test). {@link #redis()} is a lettuce connection for assertions and backend-style publishing.
+ */
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    static {
+        // As the gateway does: epoll for lettuce, without its "epoll and io_uring both available" warning.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
+    }
+
+    private int port;
+    private RedisServer server;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        port = freePort();
+        start();
+        client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(port)
+                .withTimeout(Duration.ofSeconds(5)).build());
+        connection = client.connect();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (connection != null) {
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        stop();
+    }
+
+    /** Starts (or restarts) the server on this extension's port; returns once it accepts connections. */
+    public synchronized void start() throws IOException {
+        RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").setting("protected-mode no");
+        String binary = System.getenv("PUSHGATE_REDIS_SERVER");
+        if (binary != null && !binary.isBlank()) {
+            builder.executableProvider(() -> new java.io.File(binary));
+        } else {
+            builder.executableProvider(ExecutableProvider.newJarResourceProvider());
+        }
+        server = builder.build();
+        server.start();
+    }
+
+    /** Stops the server (its clients see the connection close); the data is gone. */
+    public synchronized void stop() throws IOException {
+        if (server != null && server.isActive()) {
+            server.stop();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Commands on a test connection (reconnects by itself after a restart). */
+    public RedisCommands<String, String> redis() {
+        return connection.sync();
+    }
+
+    /** {@code PUBSUB NUMSUB channel}: how many connections subscribe to it. */
+    public long numsub(String channel) {
+        Long n = redis().pubsubNumsub(channel).get(channel);
+        return n == null ? 0 : n;
+    }
+
+    /** A key prefix no other test in this JVM uses, e.g. {@code t3-presence:}. */
+    public static String uniquePrefix(String name) {
+        return "t" + PREFIXES.incrementAndGet() + "-" + name + ":";
+    }
+
+    /** Gateway overrides for {@code layer: redis} on this server with {@code prefix}. */
+    public Map<String, String> gatewayConfig(String prefix) {
+        Map<String, String> m = new HashMap<>();
+        m.put("layer", "redis");
+        m.put("redis.uri", uri());
+        m.put("redis.prefix", prefix);
+        m.put("redis.command-timeout", "2s");
+        return m;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}
