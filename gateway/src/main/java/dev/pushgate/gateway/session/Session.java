@@ -135,10 +135,10 @@ public final class Session {
                 return;
             }
             if (err == null) {
-                transport.send(ProtocolCodec.ack(m.id(), topic));
                 if (topics.contains(topic)) {
-                    services.presence().joined(topic, id, userId());
+                    services.presence().joined(topic, id, userId()); // in presence by the time the ack arrives
                 }
+                transport.send(ProtocolCodec.ack(m.id(), topic));
             } else {
                 topics.remove(topic);
                 onError(new ProtocolException(ErrorCode.UNAVAILABLE, "subscription failed, try again", m.id()));
