@@ -16,6 +16,7 @@ import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
+import dev.pushgate.gateway.metrics.CountingBrokerListener;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.metrics.MeterNames;
 import dev.pushgate.gateway.metrics.RedisLayerMetrics;
@@ -100,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
                 topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP);
-        broker.start(hub);
+        broker.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
         Gauge.builder(MeterNames.SUBSCRIPTIONS, hub, Hub::subscriptionCount).description("Local subscriptions")

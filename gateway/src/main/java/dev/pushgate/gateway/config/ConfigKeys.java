@@ -58,7 +58,13 @@ public final class ConfigKeys {
             new ConfigKey("auth.rsa-public-key-file", "", "PEM RSA public key for RS256 connection tokens"),
             new ConfigKey("auth.ec-public-key-file", "", "PEM EC P-256 public key for ES256 connection tokens"),
             new ConfigKey("auth.jwks-file", "", "JWKS file with RSA and EC public keys (selected by kid)"),
-            new ConfigKey("auth.refresh-warning", "30s", "How long before a token expires the connection is told to refresh"));
+            new ConfigKey("auth.refresh-warning", "30s", "How long before a token expires the connection is told to refresh"),
+            new ConfigKey("metrics.port", "0", "Separate port serving /metrics (and /healthz, /readyz), so it need not be reachable where clients are; 0 serves /metrics on port"),
+            new ConfigKey("admin.enabled", "false", "Serve the live admin page /admin and let WebSocket clients subscribe to the stats topic pushgate.stats (with token keys configured: only with a token whose subs allow it)"),
+            new ConfigKey("stats.interval", "2s", "How often a node samples its numbers (GET /api/stats, message rates) and publishes them to pushgate.stats for the other nodes and /admin"),
+            new ConfigKey("log.format", "text", "Log lines: text (human-readable) or json (one JSON object per line)"),
+            new ConfigKey("log.level", "INFO", "Level of the gateway's own log (TRACE, DEBUG, INFO, WARN, ERROR); DEBUG adds per-connection events and the access log"),
+            new ConfigKey("log.access", "false", "Write the HTTP access log (logger pushgate.access, one line per request) without the rest of DEBUG"));
 
     /** Fields of a namespace policy: {@code namespaces.<name>.<field>} and {@code namespace-defaults.<field>}. */
     public static final Map<String, String> NAMESPACE_FIELDS = Map.of(

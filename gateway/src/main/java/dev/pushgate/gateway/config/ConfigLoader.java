@@ -245,7 +245,38 @@ public final class ConfigLoader {
                 raw("demos.tail-file").trim(),
                 tls(),
                 auth(),
-                namespaces());
+                namespaces(),
+                metricsPort(),
+                new GatewayConfig.Admin(bool("admin.enabled"), statsInterval()),
+                new GatewayConfig.Log(choice("log.format", GatewayConfig.LogFormat.class), logLevel(),
+                        bool("log.access")));
+    }
+
+    private int metricsPort() {
+        int port = integer("metrics.port", 0, 65535);
+        boolean clash = port == integer("port", 0, 65535)
+                || (bool("tls.enabled") && port == integer("tls.port", 0, 65535));
+        if (port != 0 && clash) {
+            throw new ConfigException(label("metrics.port") + ": must differ from port and tls.port (0 shares port)");
+        }
+        return port;
+    }
+
+    private Duration statsInterval() {
+        Duration d = duration("stats.interval");
+        if (d.toMillis() < 100) {
+            throw new ConfigException(label("stats.interval") + ": must be at least 100ms");
+        }
+        return d;
+    }
+
+    private String logLevel() {
+        String level = raw("log.level").trim().toUpperCase(Locale.ROOT);
+        if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+            throw new ConfigException(label("log.level") + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '"
+                    + raw("log.level") + "'");
+        }
+        return level;
     }
 
     private List<String> list(String name) {

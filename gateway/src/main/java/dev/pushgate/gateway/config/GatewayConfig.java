@@ -33,7 +33,10 @@ public record GatewayConfig(
         String demosTailFile,
         Tls tls,
         Auth auth,
-        NamespacePolicies namespaces) {
+        NamespacePolicies namespaces,
+        int metricsPort,
+        Admin admin,
+        Log log) {
 
     /** The channel layer behind the hub. */
     public enum Layer { MEMORY, REDIS }
@@ -75,4 +78,13 @@ public record GatewayConfig(
 
     /** Fan-out tuning. */
     public record Fanout(Duration writeDelay, int queueSize) { }
+
+    /** The admin page ({@code /admin}, off by default) and how often each node shares its stats. */
+    public record Admin(boolean enabled, Duration statsInterval) { }
+
+    /** Log output; the command line applies it to Logback (an embedding application keeps its own logging). */
+    public record Log(LogFormat format, String level, boolean access) { }
+
+    /** Log line format. */
+    public enum LogFormat { TEXT, JSON }
 }

@@ -3,8 +3,11 @@ package dev.pushgate.gateway.hub;
 /** What the fan-out path reports; implemented by the metrics package. Called on event loops; must be cheap. */
 public interface FanoutMetrics {
 
-    /** {@code count} frames written to subscribers in one batch; {@code latencyNanos} from receipt to write. */
-    void delivered(int count, long latencyNanos);
+    /**
+     * {@code count} frames of {@code bytes} in all handed to subscribers for one publication; {@code latencyNanos}
+     * from receipt to write.
+     */
+    void delivered(int count, long bytes, long latencyNanos);
 
     /** A publication dropped for one loop because its queue was full. */
     void droppedQueueFull();
@@ -15,7 +18,7 @@ public interface FanoutMetrics {
     /** Does nothing: for tests. */
     FanoutMetrics NONE = new FanoutMetrics() {
         @Override
-        public void delivered(int count, long latencyNanos) {
+        public void delivered(int count, long bytes, long latencyNanos) {
         }
 
         @Override

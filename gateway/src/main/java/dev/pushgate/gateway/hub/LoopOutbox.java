@@ -80,7 +80,8 @@ final class LoopOutbox implements Runnable {
                 }
             }
             if (written > 0) {
-                metrics.delivered(written, System.nanoTime() - d.receivedNanos());
+                metrics.delivered(written, (long) written * d.frame().readableBytes(),
+                        System.nanoTime() - d.receivedNanos());
             }
         } finally {
             d.frame().release();

@@ -23,6 +23,8 @@ public final class GatewayMetrics implements FanoutMetrics {
     private final Counter opened;
     private final Map<PublishSource, Counter> messagesIn = new EnumMap<>(PublishSource.class);
     private final Counter messagesOut;
+    private final Counter payloadIn;
+    private final Counter payloadOut;
     private final Counter droppedQueueFull;
     private final Counter droppedSlow;
     private final Counter slowCloses;
@@ -41,6 +43,10 @@ public final class GatewayMetrics implements FanoutMetrics {
         }
         this.messagesOut = Counter.builder(MeterNames.MESSAGES_OUT)
                 .description("Message frames written to subscribers").register(registry);
+        this.payloadIn = Counter.builder(MeterNames.PAYLOAD_IN).baseUnit("bytes")
+                .description("WebSocket message payload received from clients").register(registry);
+        this.payloadOut = Counter.builder(MeterNames.PAYLOAD_OUT).baseUnit("bytes")
+                .description("Message payload written to subscribers").register(registry);
         this.droppedQueueFull = dropped("queue_full");
         this.droppedSlow = dropped("slow_consumer");
         this.slowCloses = Counter.builder(MeterNames.SLOW_CONSUMER_CLOSES)
@@ -86,6 +92,32 @@ public final class GatewayMetrics implements FanoutMetrics {
 
     public void messageIn(PublishSource source) {
         messagesIn.get(source).increment();
+    }
+
+    /** A WebSocket message of {@code bytes} payload bytes arrived from a client. */
+    public void payloadReceived(int bytes) {
+        payloadIn.increment(bytes);
+    }
+
+    /** Publications accepted by this node so far (every source but {@code redis}, which counts arrivals). */
+    public double messagesInTotal() {
+        return messagesIn.get(PublishSource.CLIENT).count() + messagesIn.get(PublishSource.HTTP).count()
+                + messagesIn.get(PublishSource.INTERNAL).count();
+    }
+
+    /** Message frames written to subscribers so far. */
+    public double messagesOutTotal() {
+        return messagesOut.count();
+    }
+
+    /** WebSocket payload bytes received so far. */
+    public double payloadInTotal() {
+        return payloadIn.count();
+    }
+
+    /** Message payload bytes written so far. */
+    public double payloadOutTotal() {
+        return payloadOut.count();
     }
 
     public void publishError(String reason) {
@@ -145,8 +177,9 @@ public final class GatewayMetrics implements FanoutMetrics {
     }
 
     @Override
-    public void delivered(int count, long latencyNanos) {
+    public void delivered(int count, long bytes, long latencyNanos) {
         messagesOut.increment(count);
+        payloadOut.increment(bytes);
         fanoutLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
     }
 

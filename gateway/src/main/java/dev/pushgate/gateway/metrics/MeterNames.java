@@ -15,10 +15,19 @@ public final class MeterNames {
     public static final String SUBSCRIPTIONS = "pushgate.subscriptions";
     /** Gauge: topics with at least one local subscriber. */
     public static final String TOPICS = "pushgate.topics";
-    /** Counter: publications accepted, tag {@code source} (client, http, redis, internal). */
+    /**
+     * Counter: publications taken in, tag {@code source}: {@code client} (WebSocket publish), {@code http}
+     * ({@code POST /api/publish}), {@code internal} (the gateway's own: stats, demos) — each accepted by this node's
+     * channel layer — and {@code redis}: publications this node received from Redis (from any node or backend, its
+     * own included), so on the Redis layer do not add {@code redis} to the others.
+     */
     public static final String MESSAGES_IN = "pushgate.messages.in";
     /** Counter: message frames written to subscribers. */
     public static final String MESSAGES_OUT = "pushgate.messages.out";
+    /** Counter (bytes): WebSocket message payload received from clients (after decompression). */
+    public static final String PAYLOAD_IN = "pushgate.payload.in";
+    /** Counter (bytes): message payload written to subscribers (frames counted in messages out, before compression). */
+    public static final String PAYLOAD_OUT = "pushgate.payload.out";
     /** Counter: messages dropped, tag {@code reason} (queue_full, slow_consumer). */
     public static final String MESSAGES_DROPPED = "pushgate.messages.dropped";
     /** Counter: publications refused or failed, tag {@code reason}. */

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -16,7 +17,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 /**
- * JVM, GC, process, Netty pooled-allocator and event-loop meters. Holds the GC binder, which must be closed.
+ * JVM, GC, process (CPU, uptime, open files: one per connection), Netty pooled-allocator and event-loop meters. Holds the GC binder, which must be closed.
  */
 public final class RuntimeMetrics implements MeterBinder, AutoCloseable {
     private final EventLoopGroup workers;
@@ -33,6 +34,7 @@ public final class RuntimeMetrics implements MeterBinder, AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         gc.bindTo(registry);
         PooledByteBufAllocatorMetric alloc = PooledByteBufAllocator.DEFAULT.metric();
         Gauge.builder(MeterNames.ALLOCATOR_USED, alloc, PooledByteBufAllocatorMetric::usedDirectMemory)

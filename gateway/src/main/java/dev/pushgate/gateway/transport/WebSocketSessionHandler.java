@@ -91,6 +91,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                services.metrics().payloadReceived(frame.content().readableBytes());
+            }
             if (echo && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
                 ctx.writeAndFlush(frame.retain(), ctx.voidPromise());
             } else if (frame instanceof TextWebSocketFrame) {
