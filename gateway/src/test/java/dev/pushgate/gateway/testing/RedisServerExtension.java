@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One real Redis per test class on a free port ({@code @RegisterExtension static}), from embedded-redis (Redis 6.2
- * bundled for linux/macOS x86-64 and arm64); set {@code PUSHGATE_REDIS_SERVER} to a {@code redis-server} binary to
- * use that one instead. No persistence. {@link #stop()} and {@link #start()} restart it on the same port (the outage
+ * bundled for linux/macOS x86-64 and arm64), else a {@code redis-server} on the PATH (Debian: {@code apt-get install
+ * redis-server}); set {@code PUSHGATE_REDIS_SERVER} to a {@code redis-server} binary to choose one. No persistence. {@link #stop()} and {@link #start()} restart it on the same port (the outage
  * test). {@link #redis()} is a lettuce connection for assertions and backend-style publishing.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
@@ -59,14 +59,28 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     /** Starts (or restarts) the server on this extension's port; returns once it accepts connections. */
     public synchronized void start() throws IOException {
-        RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").setting("protected-mode no");
         String binary = System.getenv("PUSHGATE_REDIS_SERVER");
         if (binary != null && !binary.isBlank()) {
-            builder.executableProvider(() -> new java.io.File(binary));
-        } else {
-            builder.executableProvider(ExecutableProvider.newJarResourceProvider());
+            start(() -> new java.io.File(binary));
+            return;
         }
+        try {
+            start(ExecutableProvider.newJarResourceProvider());
+        } catch (IOException | RuntimeException bundled) {
+            // The bundled binary does not run here (another OS or libc): use a redis-server on the PATH.
+            try {
+                start(ExecutableProvider.newExecutableInPath("redis-server"));
+            } catch (IOException noneOnPath) {
+                bundled.addSuppressed(noneOnPath);
+                throw bundled;
+            }
+        }
+    }
+
+    private void start(ExecutableProvider executable) throws IOException {
+        RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").setting("protected-mode no")
+                .executableProvider(executable);
         server = builder.build();
         server.start();
     }
