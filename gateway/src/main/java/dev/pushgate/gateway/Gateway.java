@@ -1,11 +1,13 @@
 package dev.pushgate.gateway;
 
+import dev.pushgate.gateway.api.AdminPage;
 import dev.pushgate.gateway.api.HealthEndpoint;
 import dev.pushgate.gateway.api.HttpEndpoint;
 import dev.pushgate.gateway.api.MetricsEndpoint;
 import dev.pushgate.gateway.api.PresenceEndpoint;
 import dev.pushgate.gateway.api.PublishEndpoint;
 import dev.pushgate.gateway.api.StaticFiles;
+import dev.pushgate.gateway.api.StatsEndpoint;
 import dev.pushgate.gateway.auth.ApiKeys;
 import dev.pushgate.gateway.auth.TokenVerifier;
 import dev.pushgate.gateway.auth.VerificationKeys;
@@ -29,8 +31,12 @@ import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionRegistry;
 import dev.pushgate.gateway.session.SessionServices;
+import dev.pushgate.gateway.stats.ClusterStats;
+import dev.pushgate.gateway.stats.StatsChannel;
+import dev.pushgate.gateway.stats.StatsReporter;
 import dev.pushgate.gateway.transport.EventLoops;
 import dev.pushgate.gateway.transport.GatewayChannelInitializer;
+import dev.pushgate.gateway.transport.MetricsChannelInitializer;
 import dev.pushgate.gateway.transport.Routes;
 import dev.pushgate.gateway.transport.TlsContexts;
 import dev.pushgate.protocol.CloseCode;
@@ -79,6 +85,9 @@ public final class Gateway implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("pushgate", GlobalEventExecutor.INSTANCE);
     private final Channel server;
     private final Channel tlsServer;
+    /** The separate metrics port's listener, or null when /metrics is on the main port. */
+    private final Channel metricsServer;
+    private final ClusterStats clusterStats = new ClusterStats(System::nanoTime);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pushgate-timer");
         t.setDaemon(true);
@@ -98,10 +107,11 @@ public final class Gateway implements AutoCloseable {
         this.broker = createBroker(config, registry);
         this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
                 : new InMemoryPresence();
-        this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
+        StatsChannel layer = new StatsChannel(broker, clusterStats);
+        this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
                 topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP);
-        broker.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
+        layer.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
         Gauge.builder(MeterNames.SUBSCRIPTIONS, hub, Hub::subscriptionCount).description("Local subscriptions")
@@ -109,7 +119,7 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder(MeterNames.BROKER_UP, broker, b -> b.isReady() ? 1 : 0).tag("layer", broker.name())
                 .description("1 when the channel layer is usable").register(registry);
         this.sessions = new SessionRegistry();
-        PublishService publisher = new PublishService(broker, metrics, config.limits().topicMaxLength());
+        PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
         TokenVerifier tokens = config.auth().enabled()
                 ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
                         config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())
@@ -117,7 +127,7 @@ public final class Gateway implements AutoCloseable {
         PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
-                metrics, sessions, tokens, config.auth().refreshWarning(), presenceService);
+                metrics, sessions, tokens, config.auth().refreshWarning(), presenceService, config.admin().enabled());
         GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
                 routes(publisher, presenceService));
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
@@ -129,6 +139,26 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.tlsServer = null;
         }
+        this.metricsServer = config.metricsPort() == 0 ? null : bindMetrics(metrics);
+        long statsMillis = config.admin().statsInterval().toMillis();
+        timer.scheduleAtFixedRate(new StatsReporter(config.nodeId(), broker.name(), statsMillis,
+                () -> new StatsReporter.Sample(metrics.connections(), hub.topicCount(), hub.subscriptionCount(),
+                        metrics.messagesInTotal(), metrics.messagesOutTotal(), metrics.payloadInTotal(),
+                        metrics.payloadOutTotal()),
+                this::isReady, clusterStats, publisher, System::nanoTime), 0, statsMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The separate metrics port: {@code /metrics} and the health checks, nothing else. */
+    private Channel bindMetrics(GatewayMetrics metrics) throws InterruptedException {
+        Map<String, HttpEndpoint> endpoints = Map.of("/metrics", new MetricsEndpoint(registry),
+                "/healthz", HealthEndpoint.liveness(), "/readyz", HealthEndpoint.readiness(this::isReady));
+        return new ServerBootstrap()
+                .group(loops.acceptor(), loops.workers())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new MetricsChannelInitializer(endpoints, metrics))
+                .bind(config.host(), config.metricsPort()).sync().channel();
     }
 
     private Channel bind(GatewayChannelInitializer initializer, int port) throws InterruptedException {
@@ -167,6 +197,12 @@ public final class Gateway implements AutoCloseable {
                 log.info("pushgate listening with tls: address={}:{} provider={}", config.host(), g.tlsPort(),
                         TlsContexts.provider());
             }
+            if (g.metricsServer != null) {
+                log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
+            }
+            if (config.admin().enabled()) {
+                log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
+            }
             return g;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -192,7 +228,13 @@ public final class Gateway implements AutoCloseable {
                 config.limits().topicMaxLength()));
         endpoints.put("/healthz", HealthEndpoint.liveness());
         endpoints.put("/readyz", HealthEndpoint.readiness(this::isReady));
-        endpoints.put("/metrics", new MetricsEndpoint(registry));
+        if (config.metricsPort() == 0) {
+            endpoints.put("/metrics", new MetricsEndpoint(registry));
+        }
+        endpoints.put("/api/stats", new StatsEndpoint(new ApiKeys(config.apiKeys()), config.nodeId(), clusterStats));
+        if (config.admin().enabled()) {
+            endpoints.put("/admin", new AdminPage());
+        }
         if (config.demosEnabled()) {
             endpoints.put("/demo/vote", new VoteEndpoint(publisher));
         }
@@ -202,6 +244,11 @@ public final class Gateway implements AutoCloseable {
     /** The bound port (useful with {@code port: 0}). */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The bound metrics port, or -1 when {@code /metrics} is served on the main port. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : ((InetSocketAddress) metricsServer.localAddress()).getPort();
     }
 
     /** The bound TLS port, or -1 without TLS. */
@@ -256,6 +303,9 @@ public final class Gateway implements AutoCloseable {
             log.warn("grace period over, closing the rest: sessions={}", sessions.size());
         }
         channels.close().awaitUninterruptibly(1000);
+        if (metricsServer != null) {
+            metricsServer.close().awaitUninterruptibly();
+        }
         loops.shutdown(1000);
         hub.discardPending();
         if (tailDemo != null) {

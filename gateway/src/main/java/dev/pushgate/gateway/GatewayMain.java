@@ -5,6 +5,7 @@ import dev.pushgate.gateway.config.ConfigKey;
 import dev.pushgate.gateway.config.ConfigKeys;
 import dev.pushgate.gateway.config.ConfigLoader;
 import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.logging.LogSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class GatewayMain {
             fail("invalid configuration: " + e.getMessage());
             return;
         }
+        LogSettings.apply(config.log());
         if (config.apiKeyGenerated()) {
             log.warn("no api-key configured; generated one for this run: apiKey={} (set GATEWAY_API_KEY to choose it)",
                     config.apiKeys().get(0));

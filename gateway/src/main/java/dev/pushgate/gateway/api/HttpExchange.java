@@ -105,8 +105,9 @@ public final class HttpExchange {
         request.release();
         metrics.httpRequest(route, status.code());
         if (access.isDebugEnabled()) {
-            access.debug("http request: method={} path={} status={} micros={} remote={}", method, uri, status.code(),
-                    (System.nanoTime() - startNanos) / 1000, ctx.channel().remoteAddress());
+            access.debug("http request: method={} path={} status={} bytes={} micros={} remote={}", method, uri,
+                    status.code(), body.readableBytes(), (System.nanoTime() - startNanos) / 1000,
+                    ctx.channel().remoteAddress());
         }
         var future = ctx.writeAndFlush(response);
         if (!keepAlive) {

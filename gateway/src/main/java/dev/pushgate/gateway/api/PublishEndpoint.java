@@ -1,6 +1,7 @@
 package dev.pushgate.gateway.api;
 
 import dev.pushgate.gateway.auth.ApiKeys;
+import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.publish.PublishSource;
 import dev.pushgate.protocol.ErrorCode;
@@ -18,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code POST /api/publish}: a backend publishes one message ({@code {"topic":..,"data":..}}) or a batch (a JSON
  * array of them). Answers {@code {"results":[{"topic":..,"seq":N},...]}} once every publication is accepted by the
- * channel layer, or an error: 401 bad key, 415 not JSON, 400 bad body or topic, 413 too large, 503 layer down.
+ * channel layer, or an error: 401 bad key, 415 not JSON, 400 bad body or topic, 403 a topic in the gateway's own
+ * namespace, 413 too large, 503 layer down.
  * A batch is validated whole before anything is published.
  */
 public final class PublishEndpoint implements HttpEndpoint {
@@ -64,9 +66,14 @@ public final class PublishEndpoint implements HttpEndpoint {
                     throw new ProtocolException(ErrorCode.INVALID_TOPIC,
                             (batch.size() > 1 ? "entry " + i + ": " : "") + violation);
                 }
+                if (PublishService.reserved(batch.get(i).topic())) {
+                    throw new ProtocolException(ErrorCode.FORBIDDEN, (batch.size() > 1 ? "entry " + i + ": " : "")
+                            + "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved for the gateway");
+                }
             }
         } catch (ProtocolException e) {
-            ex.error(HttpResponseStatus.BAD_REQUEST, e.code(), e.getMessage());
+            ex.error(e.code() == ErrorCode.FORBIDDEN ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST,
+                    e.code(), e.getMessage());
             return;
         }
         @SuppressWarnings("unchecked")
@@ -81,6 +88,7 @@ public final class PublishEndpoint implements HttpEndpoint {
                 HttpResponseStatus status = switch (pe.code()) {
                     case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
                     case INVALID_TOPIC, BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+                    case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
                     default -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
                 };
                 ex.error(status, pe.code(), pe.getMessage());

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the demo pages and {@code /client.js} from the jar's {@code web/} folder. Only plain file names are
- * looked up (no paths, no dots at the start), so nothing outside that folder is reachable.
+ * looked up (no paths, no dots at the start), so nothing outside that folder is reachable. The admin page is not
+ * served here: only by {@link AdminPage} at {@code /admin}, when enabled.
  */
 public final class StaticFiles implements HttpEndpoint {
     private static final Map<String, String> TYPES = Map.of(
@@ -71,7 +72,7 @@ public final class StaticFiles implements HttpEndpoint {
     }
 
     private byte[] load(String name) {
-        if (name == null || (!demos && !name.equals(CLIENT))) {
+        if (name == null || (!demos && !name.equals(CLIENT)) || name.equals(AdminPage.FILE)) {
             return null;
         }
         byte[] cached = cache.get(name);

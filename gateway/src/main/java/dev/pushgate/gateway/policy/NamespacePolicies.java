@@ -6,6 +6,12 @@ import java.util.Map;
 
 /** Looks up the policy of a topic by its namespace; unknown namespaces get the defaults. Immutable, thread-safe. */
 public final class NamespacePolicies {
+    /**
+     * The gateway's own namespace (its stats topic {@code pushgate.stats}): only the gateway publishes to it, and
+     * WebSocket clients may subscribe to it only with {@code admin.enabled}.
+     */
+    public static final String INTERNAL_NAMESPACE = "pushgate";
+
     private final NamespacePolicy defaults;
     private final Map<String, NamespacePolicy> named;
 

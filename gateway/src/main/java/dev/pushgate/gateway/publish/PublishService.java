@@ -3,6 +3,7 @@ package dev.pushgate.gateway.publish;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerUnavailableException;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolException;
 import dev.pushgate.protocol.Topics;
@@ -32,14 +33,19 @@ public final class PublishService {
 
     /**
      * Publishes {@code data} to {@code topic}. Completes with the sequence number ({@code -1} if none) or fails with
-     * a {@link ProtocolException} whose code is safe to show: {@code invalid_topic}, {@code unavailable} or
-     * {@code internal}.
+     * a {@link ProtocolException} whose code is safe to show: {@code invalid_topic}, {@code forbidden} (the
+     * gateway's own namespace, for every source but {@code internal}), {@code unavailable} or {@code internal}.
      */
     public CompletionStage<Long> publish(String topic, byte[] data, PublishSource source) {
         String violation = Topics.violation(topic, topicMaxLength);
         if (violation != null) {
             metrics.publishError("invalid_topic");
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.INVALID_TOPIC, violation));
+        }
+        if (source != PublishSource.INTERNAL && reserved(topic)) {
+            metrics.publishError("forbidden");
+            return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
+                    "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved for the gateway"));
         }
         if (!broker.isReady()) {
             metrics.publishError("unavailable");
@@ -74,6 +80,11 @@ public final class PublishService {
         metrics.publishError("internal");
         log.warn("publish failed unexpectedly", cause);
         return new ProtocolException(ErrorCode.INTERNAL, "publish failed");
+    }
+
+    /** Whether {@code topic} (valid) is in the gateway's own namespace, where only the gateway publishes. */
+    public static boolean reserved(String topic) {
+        return Topics.namespace(topic).equals(NamespacePolicies.INTERNAL_NAMESPACE);
     }
 
     /** Unwraps the {@link ProtocolException} a failed {@link #publish} stage carries. */

@@ -2,6 +2,7 @@ package dev.pushgate.gateway.session;
 
 import dev.pushgate.gateway.auth.Claims;
 import dev.pushgate.gateway.auth.TokenException;
+import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.policy.NamespacePolicy;
 import dev.pushgate.protocol.CloseCode;
 import dev.pushgate.protocol.ErrorCode;
@@ -86,6 +87,10 @@ final class SessionAuth {
 
     /** Throws the documented refusal when this connection may not subscribe to {@code topic}. */
     void checkSubscribe(String topic, Long requestId) throws ProtocolException {
+        if (!services.adminEnabled() && Topics.namespace(topic).equals(NamespacePolicies.INTERNAL_NAMESPACE)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN,
+                    "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved", requestId);
+        }
         if (services.tokens() == null || (claims != null && claims.maySubscribe(topic))
                 || services.policies().forTopic(topic).anonymous()) {
             return;

@@ -13,8 +13,11 @@ import java.time.Duration;
 /**
  * What every session shares: the hub, publishing, policies, limits, metrics, the token verifier ({@code null}
  * when no token keys are configured: then every namespace is open to anonymous connections) and presence.
+ * {@code adminEnabled} opens the gateway's own namespace ({@link NamespacePolicies#INTERNAL_NAMESPACE}) to
+ * subscribers.
  */
 public record SessionServices(Hub hub, PublishService publisher, NamespacePolicies policies,
                               GatewayConfig.Limits limits, GatewayMetrics metrics, SessionRegistry registry,
-                              TokenVerifier tokens, Duration refreshWarning, PresenceService presence) {
+                              TokenVerifier tokens, Duration refreshWarning, PresenceService presence,
+                              boolean adminEnabled) {
 }

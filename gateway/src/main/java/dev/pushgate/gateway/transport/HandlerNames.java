@@ -10,6 +10,8 @@ package dev.pushgate.gateway.transport;
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
  *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → rsv-check → heartbeat
  *     → ws-protocol → ws-aggregator → ws-session
+ * The separate metrics port (metrics.port, {@link MetricsChannelInitializer}):
+ *   http-idle → http-codec → http-aggregator → http-router
  * </pre>
  */
 public final class HandlerNames {
