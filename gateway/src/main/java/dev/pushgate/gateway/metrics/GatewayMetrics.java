@@ -3,6 +3,7 @@ package dev.pushgate.gateway.metrics;
 import dev.pushgate.gateway.hub.FanoutMetrics;
 import dev.pushgate.gateway.publish.PublishSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -33,8 +34,8 @@ public final class GatewayMetrics implements FanoutMetrics {
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        registry.gauge(MeterNames.CONNECTIONS, java.util.List.of(io.micrometer.core.instrument.Tag.of("transport", "websocket")),
-                wsConnections);
+        Gauge.builder(MeterNames.CONNECTIONS, wsConnections, AtomicInteger::get).tag("transport", "websocket")
+                .description("Open connections").register(registry);
         this.opened = Counter.builder(MeterNames.CONNECTIONS_OPENED).tag("transport", "websocket")
                 .description("Connections opened").register(registry);
         for (PublishSource s : PublishSource.values()) {
@@ -57,9 +58,20 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
+        // Known tag values start at 0, so rate() and alerts see the series before the first event.
         for (String reason : new String[] {"invalid_topic", "unavailable", "internal", "forbidden"}) {
             publishErrorCounter(reason);
         }
+        for (String reason : new String[] {"origin", "not_upgrade", "token", "timeout", "tls"}) {
+            handshakeFailureCounter(reason);
+        }
+        for (String reason : new String[] {"invalid", "expired"}) {
+            authFailureCounter(reason);
+        }
+        for (String reason : new String[] {"max_connections", "max_connections_per_ip"}) {
+            connectionRefusedCounter(reason);
+        }
+        rateLimitedCounter();
     }
 
     public MeterRegistry registry() {
@@ -137,26 +149,42 @@ public final class GatewayMetrics implements FanoutMetrics {
 
     /** A WebSocket handshake refused. */
     public void handshakeFailure(String reason) {
-        tagged.computeIfAbsent("handshake:" + reason, k -> Counter.builder(MeterNames.HANDSHAKE_FAILURES)
-                .tag("reason", reason).description("WebSocket handshakes refused").register(registry)).increment();
+        handshakeFailureCounter(reason).increment();
+    }
+
+    private Counter handshakeFailureCounter(String reason) {
+        return tagged.computeIfAbsent("handshake:" + reason, k -> Counter.builder(MeterNames.HANDSHAKE_FAILURES)
+                .tag("reason", reason).description("WebSocket handshakes refused").register(registry));
     }
 
     /** A TCP connection closed at accept because a connection limit was reached. */
     public void connectionRefused(String reason) {
-        tagged.computeIfAbsent("refused:" + reason, k -> Counter.builder(MeterNames.CONNECTIONS_REFUSED)
-                .tag("reason", reason).description("Connections refused by a limit").register(registry)).increment();
+        connectionRefusedCounter(reason).increment();
+    }
+
+    private Counter connectionRefusedCounter(String reason) {
+        return tagged.computeIfAbsent("refused:" + reason, k -> Counter.builder(MeterNames.CONNECTIONS_REFUSED)
+                .tag("reason", reason).description("Connections refused by a limit").register(registry));
     }
 
     /** A token refused, tag {@code reason} (invalid, expired). */
     public void authFailure(String reason) {
-        tagged.computeIfAbsent("auth:" + reason, k -> Counter.builder(MeterNames.AUTH_FAILURES)
-                .tag("reason", reason).description("Connection tokens refused").register(registry)).increment();
+        authFailureCounter(reason).increment();
+    }
+
+    private Counter authFailureCounter(String reason) {
+        return tagged.computeIfAbsent("auth:" + reason, k -> Counter.builder(MeterNames.AUTH_FAILURES)
+                .tag("reason", reason).description("Connection tokens refused").register(registry));
     }
 
     /** A client message refused by the rate limit. */
     public void rateLimited() {
-        tagged.computeIfAbsent("rate", k -> Counter.builder(MeterNames.RATE_LIMITED)
-                .description("Client messages refused by the rate limit").register(registry)).increment();
+        rateLimitedCounter().increment();
+    }
+
+    private Counter rateLimitedCounter() {
+        return tagged.computeIfAbsent("rate", k -> Counter.builder(MeterNames.RATE_LIMITED)
+                .description("Client messages refused by the rate limit").register(registry));
     }
 
     /** An HTTP request answered. */
