@@ -29,9 +29,13 @@ public final class LogSettings {
     /** Applies {@code log} to the running Logback. */
     public static void apply(GatewayConfig.Log log) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (!(factory instanceof LoggerContext context)) {
-            return;
+        if (factory instanceof LoggerContext context) {
+            apply(context, log);
         }
+    }
+
+    /** Applies {@code log} to {@code context}. */
+    public static void apply(LoggerContext context, GatewayConfig.Log log) {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(log.level(), Level.INFO));
         String format = log.format().name().toLowerCase(Locale.ROOT);

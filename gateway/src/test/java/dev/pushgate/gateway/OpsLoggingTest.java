@@ -1,0 +1,142 @@
+package dev.pushgate.gateway;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.logging.ConsoleEncoder;
+import dev.pushgate.gateway.logging.JsonLogEncoder;
+import dev.pushgate.gateway.logging.LogSettings;
+import dev.pushgate.gateway.testing.Await;
+import dev.pushgate.gateway.testing.Http;
+import dev.pushgate.gateway.testing.TestGateways;
+import dev.pushgate.gateway.testing.WsClient;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Log output: JSON lines that survive hostile messages, the text/JSON switch in {@code logback.xml} and at start,
+ * the access log on its own logger, and the connection id on every line about a connection.
+ */
+class OpsLoggingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LoggingEvent event(LoggerContext context, String message, Throwable t, Map<String, String> mdc) {
+        Logger logger = context.getLogger("dev.pushgate.test");
+        LoggingEvent e = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, message, t, null);
+        e.setMDCPropertyMap(mdc);
+        return e;
+    }
+
+    @Test
+    void jsonLinesEscapeEverythingAndCarryMdcAndTheStackTrace() throws Exception {
+        LoggerContext context = new LoggerContext();
+        JsonLogEncoder encoder = new JsonLogEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        String hostile = "quote \" backslash \\ newline \n tab \t bell \u0007 unicode ü € 🙂 </script>";
+        LoggingEvent e = event(context, hostile, new IllegalStateException("boom"),
+                Map.of("conn", "c-1f", "message", "clash"));
+        String line = new String(encoder.encode(e), StandardCharsets.UTF_8);
+        assertTrue(line.endsWith("\n"));
+        assertEquals(1, line.chars().filter(c -> c == '\n').count(), "one line per event: " + line);
+        JsonNode n = JSON.readTree(line);
+        assertEquals(hostile, n.path("message").asText());
+        assertEquals("WARN", n.path("level").asText());
+        assertEquals("dev.pushgate.test", n.path("logger").asText());
+        assertTrue(n.path("ts").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), n.path("ts").asText());
+        assertEquals("c-1f", n.path("conn").asText());
+        assertEquals("clash", n.path("mdc.message").asText());
+        assertTrue(n.path("exception").asText().startsWith("java.lang.IllegalStateException: boom"));
+        assertTrue(n.path("exception").asText().contains("OpsLoggingTest"));
+    }
+
+    @Test
+    void logbackXmlPicksTheFormatFromTheEnvironmentAndStartUpCanSwitchIt() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.putProperty("GATEWAY_LOG_FORMAT", "json");
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(OpsLoggingTest.class.getResource("/logback.xml"));
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ConsoleEncoder encoder = (ConsoleEncoder) ((ConsoleAppender<ILoggingEvent>) root.getAppender("console")).getEncoder();
+        assertEquals("json", encoder.format());
+        assertTrue(JSON.readTree(encoder.encode(event(context, "hello", null, Map.of()))).has("ts"));
+        assertFalse(context.getLogger(LogSettings.ACCESS_LOGGER).isDebugEnabled(), "access log off by default");
+        assertEquals(Level.INFO, root.getLevel());
+
+        LogSettings.apply(context, new GatewayConfig.Log(GatewayConfig.LogFormat.TEXT, "WARN", true));
+        assertEquals("text", encoder.format());
+        String text = new String(encoder.encode(event(context, "hello", null, Map.of())), StandardCharsets.UTF_8);
+        assertTrue(text.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[.*] .* - hello\\R"), text);
+        assertEquals(Level.WARN, root.getLevel());
+        assertTrue(context.getLogger(LogSettings.ACCESS_LOGGER).isDebugEnabled(), "log.access turns it on alone");
+        assertFalse(context.getLogger("dev.pushgate.gateway.Gateway").isDebugEnabled());
+        context.stop();
+    }
+
+    @Test
+    void theAccessLogAndConnectionLinesNameTheirRequestAndConnection() throws Exception {
+        Logger access = (Logger) LoggerFactory.getLogger(LogSettings.ACCESS_LOGGER);
+        Logger session = (Logger) LoggerFactory.getLogger("dev.pushgate.gateway.transport.WebSocketSessionHandler");
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        Level accessLevel = access.getLevel();
+        Level sessionLevel = session.getLevel();
+        access.setLevel(Level.DEBUG);
+        session.setLevel(Level.DEBUG);
+        access.addAppender(seen);
+        session.addAppender(seen);
+        access.setAdditive(false); // only into the list, not the test console
+        session.setAdditive(false);
+        Gateway g = TestGateways.start(Map.of("demos.enabled", "false"));
+        try {
+            assertEquals(200, Http.get(TestGateways.httpUrl(g) + "/healthz?probe=1").statusCode());
+            String id;
+            try (WsClient c = WsClient.connect(TestGateways.wsUrl(g))) {
+                id = c.connected().path("client").asText();
+            }
+            Await.until(Duration.ofSeconds(10), () -> lines(seen).stream().anyMatch(l -> l.startsWith("connection closed")),
+                    () -> "no close line in " + lines(seen));
+            List<String> all = lines(seen);
+            assertTrue(all.stream().anyMatch(l -> l.startsWith("http request: method=GET path=/healthz status=200 bytes=15")),
+                    all.toString());
+            assertTrue(all.stream().noneMatch(l -> l.contains("probe=1")), "no query strings (tokens) in the log");
+            List<String> connection = all.stream().filter(l -> l.startsWith("connection")).toList();
+            assertEquals(2, connection.size(), all.toString());
+            for (String l : connection) {
+                assertTrue(l.contains("id=" + id), l);
+            }
+        } finally {
+            g.close();
+            access.detachAppender(seen);
+            session.detachAppender(seen);
+            access.setLevel(accessLevel);
+            session.setLevel(sessionLevel);
+            access.setAdditive(true);
+            session.setAdditive(true);
+        }
+    }
+
+    private static List<String> lines(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender.list) {
+            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+}
