@@ -85,7 +85,7 @@ public final class Session {
             return;
         }
         services.metrics().clientError(e.code().wire());
-        log.debug("refusing request: session={} code={} message={}", id, e.code().wire(), e.getMessage());
+        log.debug("refusing request: id={} code={} message={}", id, e.code().wire(), e.getMessage());
         transport.send(ProtocolCodec.error(e.requestId(), e.code(), e.getMessage()));
     }
 
