@@ -118,6 +118,8 @@ public final class Gateway implements AutoCloseable {
                 .register(registry);
         Gauge.builder(MeterNames.BROKER_UP, broker, b -> b.isReady() ? 1 : 0).tag("layer", broker.name())
                 .description("1 when the channel layer is usable").register(registry);
+        Gauge.builder(MeterNames.READY, this, g -> g.isReady() ? 1 : 0)
+                .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
         PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
         TokenVerifier tokens = config.auth().enabled()

@@ -48,7 +48,9 @@ public final class MeterNames {
     public static final String HTTP_REQUESTS = "pushgate.http.requests";
     /** Counter: WebSocket handshakes refused, tag {@code reason}. */
     public static final String HANDSHAKE_FAILURES = "pushgate.handshake.failures";
-    /** Gauge: 1 when the channel layer is usable, tag {@code layer}. */
+    /** Gauge: 1 while the node takes traffic ({@code /readyz} answers 200), 0 while draining or its layer is down. */
+    public static final String READY = "pushgate.ready";
+    /** Gauge: 1 when the channel layer is usable, tag {@code layer}; on the Redis layer the Redis connection state. */
     public static final String BROKER_UP = "pushgate.broker.up";
     /** Counter: times the Redis layer became unusable (a connection to Redis lost). */
     public static final String REDIS_OUTAGES = "pushgate.redis.outages";
