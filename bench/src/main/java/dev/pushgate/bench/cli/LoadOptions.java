@@ -48,7 +48,7 @@ public record LoadOptions(int subscribers, List<String> topics, PublishMode publ
                 args.integer("publishers", 1, 1),
                 fixedRate ? args.decimal("rate", 1000, 0.001) : 0,
                 fixedRate ? args.decimal("duration", 10, 0.1) : 0,
-                fixedRate ? args.decimal("warmup", 0, 0) : 0,
+                args.decimal("warmup", 0, 0),
                 args.integer("payload", 100, 1),
                 args.integer("batch", 100, 1),
                 args.decimal("drain", 2, 0),

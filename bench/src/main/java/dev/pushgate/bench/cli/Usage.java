@@ -47,6 +47,7 @@ public final class Usage {
               --max-rate R                 stop after this rate (default 10000000)
               --max-loss-pct X             a step fails above this loss (default 0.1)
               --max-p99-ms X               a step fails above this p99 (default 100)
+              --warmup S                   publish at --start-rate for S seconds first, unmeasured (JIT)
 
             connections
               --connections N              connections to open (default 1000)

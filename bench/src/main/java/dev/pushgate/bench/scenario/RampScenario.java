@@ -38,6 +38,11 @@ public final class RampScenario {
                 return 1;
             }
             rig.connectPublishers(console);
+            if (options.load().warmupSeconds() > 0) {
+                console.info(String.format(Locale.ROOT, "warming up: %s msg/s for %.1fs (not measured) ...",
+                        ReportText.count(ramp.startRate()), options.load().warmupSeconds()));
+                rig.measure(ramp.startRate(), options.load().warmupSeconds(), console, control);
+            }
             List<RampResult.Step> steps = new ArrayList<>();
             RampResult.Step best = null;
             String stopReason = "reached --max-rate";
