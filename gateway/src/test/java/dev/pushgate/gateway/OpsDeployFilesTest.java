@@ -1,0 +1,603 @@
+package dev.pushgate.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pushgate.gateway.config.ConfigKey;
+import dev.pushgate.gateway.config.ConfigKeys;
+import dev.pushgate.gateway.config.ConfigLoader;
+import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.testing.Http;
+import dev.pushgate.gateway.testing.PrometheusText;
+import dev.pushgate.gateway.testing.RedisServerExtension;
+import dev.pushgate.gateway.testing.TestGateways;
+import dev.pushgate.gateway.testing.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The deployment files (docker-compose.yml, deploy/prometheus, deploy/grafana, deploy/k8s and the kustomization)
+ * cannot be run here (no Docker engine, no cluster), so this checks what can be checked without running them: they
+ * parse; every GATEWAY_* variable is a real key with a valid value; ports, paths, service names, mounts, selectors
+ * and shutdown timings refer to things that exist; and every metric the dashboard and the alert rules use is in a
+ * real scrape of a memory node and a Redis node.
+ */
+class OpsDeployFilesTest {
+    private static final Path ROOT = Path.of("..");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JACKSON_YAML = new ObjectMapper(new YAMLFactory());
+    /** Labels Prometheus adds to every scraped series (not in the scrape itself). */
+    private static final Set<String> TARGET_LABELS = Set.of("instance", "job", "pod");
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    // ---- reading -------------------------------------------------------------------------------------------
+
+    /** Every document of a YAML file, parsed by SnakeYAML (merge keys and anchors resolved, as compose does). */
+    private static List<JsonNode> yaml(String path) throws IOException {
+        String text = Files.readString(ROOT.resolve(path));
+        // Jackson's YAML parser must accept it too (it is what the gateway reads its own config with).
+        try (var it = JACKSON_YAML.readerFor(JsonNode.class).readValues(text)) {
+            assertTrue(it.hasNext(), path + " is empty");
+            it.readAll();
+        }
+        List<JsonNode> docs = new ArrayList<>();
+        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(text)) {
+            if (doc != null) {
+                docs.add(JSON.valueToTree(doc));
+            }
+        }
+        return docs;
+    }
+
+    private static JsonNode yamlOne(String path) throws IOException {
+        List<JsonNode> docs = yaml(path);
+        assertEquals(1, docs.size(), path);
+        return docs.get(0);
+    }
+
+    private static List<JsonNode> kubernetes() throws IOException {
+        List<JsonNode> all = new ArrayList<>();
+        for (JsonNode resource : yamlOne("deploy/kustomization.yaml").path("resources")) {
+            all.addAll(yaml("deploy/" + resource.asText()));
+        }
+        return all;
+    }
+
+    private static JsonNode find(List<JsonNode> docs, String kind, String name) {
+        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)
+                && d.path("metadata").path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    // ---- the gateway's own view ----------------------------------------------------------------------------
+
+    private static boolean knownVariable(String var) {
+        if (ConfigKeys.ALL.stream().map(ConfigKey::envVar).anyMatch(var::equals)) {
+            return true;
+        }
+        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
+            String suffix = ConfigKey.envVarOf("x." + field).substring("GATEWAY_X".length());
+            if (var.equals(ConfigKey.envVarOf("namespace-defaults." + field))
+                    || var.startsWith("GATEWAY_NAMESPACES_") && var.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Loads the gateway configuration a container would get from {@code env}; fails on unknown or bad values. */
+    private static GatewayConfig configFrom(Map<String, String> env, String where) {
+        for (String var : env.keySet()) {
+            if (var.startsWith("GATEWAY_")) {
+                assertTrue(knownVariable(var), where + ": " + var + " is not a gateway configuration variable");
+            }
+        }
+        try {
+            return ConfigLoader.load(null, env, Map.of());
+        } catch (RuntimeException e) {
+            throw new AssertionError(where + ": the gateway would refuse this environment: " + e.getMessage(), e);
+        }
+    }
+
+    private static int servingPort(GatewayConfig c) {
+        return c.metricsPort() == 0 ? c.port() : c.metricsPort();
+    }
+
+    // ---- tests ---------------------------------------------------------------------------------------------
+
+    @Test
+    void everyFileParses() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(ROOT.resolve("deploy"))) {
+            files = s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).toList();
+        }
+        assertTrue(files.size() >= 10, "deploy files: " + files);
+        for (Path f : files) {
+            String rel = ROOT.relativize(f).toString();
+            if (rel.endsWith(".json")) {
+                assertTrue(JSON.readTree(f.toFile()).isObject(), rel);
+            } else {
+                for (JsonNode doc : yaml(rel)) {
+                    assertTrue(doc.isObject(), rel + ": every document is a mapping");
+                }
+            }
+        }
+        assertTrue(yamlOne("docker-compose.yml").path("services").isObject());
+        for (JsonNode d : kubernetes()) {
+            assertFalse(d.path("apiVersion").asText().isEmpty(), d.toString());
+            assertFalse(d.path("kind").asText().isEmpty(), d.toString());
+            assertFalse(d.path("metadata").path("name").asText().isEmpty(), d.toString());
+        }
+        JsonNode kustomization = yamlOne("deploy/kustomization.yaml");
+        for (JsonNode gen : kustomization.path("configMapGenerator")) {
+            for (JsonNode file : gen.path("files")) {
+                String source = file.asText().substring(file.asText().indexOf('=') + 1);
+                assertTrue(Files.isRegularFile(ROOT.resolve("deploy").resolve(source)), "missing " + source);
+            }
+        }
+    }
+
+    @Test
+    void composeWiresNodesPrometheusAndGrafanaTogether() throws IOException {
+        JsonNode services = yamlOne("docker-compose.yml").path("services");
+        Map<String, GatewayConfig> gateways = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> s = it.next();
+            Map<String, String> env = new HashMap<>();
+            s.getValue().path("environment").fields().forEachRemaining(e -> env.put(e.getKey(),
+                    interpolate(e.getValue().asText())));
+            if (env.keySet().stream().noneMatch(k -> k.startsWith("GATEWAY_"))) {
+                continue;
+            }
+            GatewayConfig c = configFrom(env, "compose service " + s.getKey());
+            gateways.put(s.getKey(), c);
+            for (JsonNode mapping : s.getValue().path("ports")) {
+                String[] parts = mapping.asText().split(":");
+                assertEquals(c.port(), Integer.parseInt(parts[parts.length - 1]), s.getKey() + " publishes its port");
+            }
+            String health = s.getValue().path("healthcheck").path("test").toString();
+            assertTrue(health.contains("/dev/tcp/127.0.0.1/" + c.port()) && health.contains("/readyz"), health);
+        }
+        assertEquals(Set.of("gateway1", "gateway2"), gateways.keySet());
+        assertEquals(2, gateways.values().stream().map(GatewayConfig::nodeId).distinct().count(), "distinct node ids");
+        gateways.values().forEach(c -> assertEquals(GatewayConfig.Layer.REDIS, c.layer()));
+
+        // Prometheus scrapes every gateway service on the port that serves /metrics, and loads the rules it mounts.
+        JsonNode prometheus = services.path("prometheus");
+        Map<String, String> promMounts = mounts(prometheus);
+        String promConfigSource = sourceOf(promMounts, "/etc/prometheus/prometheus.yml");
+        JsonNode promConfig = yamlOne(promConfigSource);
+        for (JsonNode rules : promConfig.path("rule_files")) {
+            assertTrue(promMounts.containsKey(rules.asText()), "rule file not mounted: " + rules.asText());
+        }
+        JsonNode job = job(promConfig, "pushgate");
+        assertEquals("/metrics", job.path("metrics_path").asText("/metrics"));
+        Set<String> scraped = new HashSet<>();
+        for (JsonNode target : job.path("static_configs").get(0).path("targets")) {
+            String[] hostPort = target.asText().split(":");
+            GatewayConfig c = gateways.get(hostPort[0]);
+            assertNotNull(c, "scrape target is not a gateway service: " + target.asText());
+            assertEquals(servingPort(c), Integer.parseInt(hostPort[1]), target.asText());
+            scraped.add(hostPort[0]);
+        }
+        assertEquals(gateways.keySet(), scraped, "every node is scraped");
+        assertTrue(prometheus.path("ports").toString().contains(":9090"));
+
+        // Grafana: provisioned datasource → the compose Prometheus; dashboards from the mounted folder.
+        JsonNode grafana = services.path("grafana");
+        Map<String, String> grafanaMounts = mounts(grafana);
+        String provisioning = sourceOf(grafanaMounts, "/etc/grafana/provisioning");
+        JsonNode datasource = yamlOne(provisioning + "/datasources/prometheus.yml").path("datasources").get(0);
+        URI url = URI.create(datasource.path("url").asText());
+        assertTrue(services.has(url.getHost()), "datasource host is a compose service: " + url);
+        assertEquals(9090, url.getPort());
+        JsonNode provider = yamlOne(provisioning + "/dashboards/pushgate.yml").path("providers").get(0);
+        String dashboards = sourceOf(grafanaMounts, provider.path("options").path("path").asText());
+        assertTrue(Files.isRegularFile(ROOT.resolve(dashboards).resolve("pushgate.json")));
+        String home = grafana.path("environment").path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText();
+        assertTrue(Files.isRegularFile(ROOT.resolve(sourceOf(grafanaMounts, home.substring(0, home.lastIndexOf('/'))))
+                .resolve(home.substring(home.lastIndexOf('/') + 1))), home);
+        String uid = datasource.path("uid").asText();
+        for (JsonNode ds : JSON.readTree(ROOT.resolve(dashboards).resolve("pushgate.json").toFile()).findValues("datasource")) {
+            assertEquals(uid, ds.path("uid").asText(), "dashboard datasource is the provisioned one");
+        }
+    }
+
+    @Test
+    void kubernetesManifestsReferToEachOtherAndToTheGateway() throws IOException {
+        List<JsonNode> docs = kubernetes();
+        JsonNode kustomization = yamlOne("deploy/kustomization.yaml");
+        for (JsonNode d : docs) {
+            JsonNode pod = d.path("spec").path("template").path("spec");
+            if (!pod.isMissingNode()) {
+                assertFalse(pod.path("enableServiceLinks").asBoolean(true),
+                        d.path("metadata").path("name").asText() + ": enableServiceLinks must be false");
+            }
+            if (d.path("kind").asText().equals("Service")) {
+                assertFalse(d.path("metadata").path("name").asText().equals("gateway"),
+                        "a Service named gateway would inject GATEWAY_PORT=tcp://...");
+            }
+        }
+        JsonNode deployment = find(docs, "Deployment", "pushgate");
+        JsonNode podTemplate = deployment.path("spec").path("template");
+        JsonNode container = podTemplate.path("spec").path("containers").get(0);
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode e : container.path("env")) {
+            JsonNode from = e.path("valueFrom");
+            if (from.has("secretKeyRef")) {
+                String secret = from.path("secretKeyRef").path("name").asText();
+                String key = from.path("secretKeyRef").path("key").asText();
+                JsonNode gen = generator(kustomization, "secretGenerator", secret);
+                String literal = null;
+                for (JsonNode l : gen.path("literals")) {
+                    if (l.asText().startsWith(key + "=")) {
+                        literal = l.asText().substring(key.length() + 1);
+                    }
+                }
+                assertNotNull(literal, "secret " + secret + " has no key " + key);
+                env.put(e.path("name").asText(), literal);
+            } else if (from.has("fieldRef")) {
+                env.put(e.path("name").asText(), "pushgate-5d9c7b-x2k4q");
+            } else {
+                env.put(e.path("name").asText(), e.path("value").asText());
+            }
+        }
+        GatewayConfig c = configFrom(env, "k8s Deployment pushgate");
+        Map<String, Integer> ports = new HashMap<>();
+        for (JsonNode p : container.path("ports")) {
+            ports.put(p.path("name").asText(), p.path("containerPort").asInt());
+        }
+        assertEquals(c.port(), ports.get("http"));
+        assertTrue(c.metricsPort() > 0, "the metrics port stays off the Service");
+        assertEquals(c.metricsPort(), ports.get("metrics"));
+        assertEquals(Integer.toString(c.metricsPort()),
+                podTemplate.path("metadata").path("annotations").path("prometheus.io/port").asText());
+        // Probes: the gateway's health routes, on named ports that exist.
+        assertEquals("/readyz", container.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals("/healthz", container.path("livenessProbe").path("httpGet").path("path").asText());
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+            JsonNode port = container.path(probe).path("httpGet").path("port");
+            assertTrue(ports.containsKey(port.asText()), probe + " port " + port);
+        }
+        // Shutdown: preStop, then SIGTERM and the drain (shutdown.grace), all inside the grace period.
+        List<String> preStop = new ArrayList<>();
+        container.path("lifecycle").path("preStop").path("exec").path("command").forEach(n -> preStop.add(n.asText()));
+        assertEquals("sleep", preStop.get(0));
+        long sleep = Long.parseLong(preStop.get(1));
+        long grace = podTemplate.path("spec").path("terminationGracePeriodSeconds").asLong();
+        assertTrue(grace >= sleep + c.shutdownGrace().toSeconds() + 1,
+                "terminationGracePeriodSeconds " + grace + " < preStop " + sleep + " s + shutdown.grace " + c.shutdownGrace());
+        // Service, PDB and HPA select or target the Deployment's pods.
+        Map<String, String> podLabels = labels(podTemplate.path("metadata").path("labels"));
+        JsonNode service = find(docs, "Service", "pushgate");
+        assertTrue(podLabels.entrySet().containsAll(labels(service.path("spec").path("selector")).entrySet()));
+        assertTrue(ports.containsKey(service.path("spec").path("ports").get(0).path("targetPort").asText()));
+        JsonNode pdb = find(docs, "PodDisruptionBudget", "pushgate");
+        assertTrue(podLabels.entrySet().containsAll(labels(pdb.path("spec").path("selector").path("matchLabels")).entrySet()));
+        assertEquals(labels(deployment.path("spec").path("selector").path("matchLabels")),
+                labels(pdb.path("spec").path("selector").path("matchLabels")));
+        JsonNode hpa = find(docs, "HorizontalPodAutoscaler", "pushgate");
+        assertEquals("Deployment", hpa.path("spec").path("scaleTargetRef").path("kind").asText());
+        assertEquals("pushgate", hpa.path("spec").path("scaleTargetRef").path("name").asText());
+        assertTrue(hpa.path("spec").path("minReplicas").asInt() >= 2);
+        // Redis: the URI names the dev Redis Service and its port.
+        JsonNode redis = find(docs, "Service", c.redis().uri().getHost());
+        assertEquals(c.redis().uri().getPort(), redis.path("spec").path("ports").get(0).path("port").asInt());
+        Map<String, String> redisPod = labels(find(docs, "Deployment", c.redis().uri().getHost())
+                .path("spec").path("template").path("metadata").path("labels"));
+        assertTrue(redisPod.entrySet().containsAll(labels(redis.path("spec").path("selector")).entrySet()));
+        // Prometheus: its config and rules come from the generated ConfigMap, and it keeps the "metrics" port.
+        JsonNode prom = find(docs, "Deployment", "pushgate-prometheus").path("spec").path("template").path("spec");
+        String configMap = prom.path("volumes").get(0).path("configMap").path("name").asText();
+        Map<String, String> files = new HashMap<>();
+        for (JsonNode f : generator(kustomization, "configMapGenerator", configMap).path("files")) {
+            String[] kv = f.asText().split("=", 2);
+            files.put(kv[0], kv[1]);
+        }
+        String mountPath = prom.path("containers").get(0).path("volumeMounts").get(0).path("mountPath").asText();
+        assertTrue(prom.path("containers").get(0).path("args").toString()
+                .contains("--config.file=" + mountPath + "/prometheus.yml"));
+        JsonNode promConfig = yamlOne("deploy/" + files.get("prometheus.yml"));
+        for (JsonNode rules : promConfig.path("rule_files")) {
+            assertTrue(rules.asText().startsWith(mountPath + "/")
+                    && files.containsKey(rules.asText().substring(mountPath.length() + 1)), rules.asText());
+        }
+        String keep = "";
+        for (JsonNode relabel : job(promConfig, "pushgate").path("relabel_configs")) {
+            String source = relabel.path("source_labels").get(0).asText();
+            if (source.equals("__meta_kubernetes_pod_container_port_name")) {
+                keep = relabel.path("regex").asText();
+            } else if (source.equals("__meta_kubernetes_pod_label_app_kubernetes_io_name")) {
+                assertEquals(podLabels.get("app.kubernetes.io/name"), relabel.path("regex").asText());
+            }
+        }
+        assertTrue(ports.containsKey(keep), "prometheus keeps port " + keep);
+        assertEquals(find(docs, "ServiceAccount", "pushgate-prometheus").path("metadata").path("name").asText(),
+                prom.path("serviceAccountName").asText());
+    }
+
+    @Test
+    void thePathsTheFilesProbeAndScrapeAreServed() throws Exception {
+        Gateway g = TestGateways.start(Map.of("admin.enabled", "true"));
+        try {
+            for (String path : List.of("/readyz", "/healthz", "/metrics", "/admin")) {
+                assertEquals(200, Http.get(TestGateways.httpUrl(g) + path).statusCode(), path);
+            }
+        } finally {
+            g.close();
+        }
+    }
+
+    @Test
+    void everyMetricInTheDashboardAndTheAlertsIsInARealScrape() throws Exception {
+        Map<String, List<Map<String, String>>> series = new HashMap<>();
+        Gateway memory = TestGateways.start(Map.of("demos.enabled", "false"));
+        Gateway redis = TestGateways.start(REDIS.gatewayConfig(RedisServerExtension.uniquePrefix("deploy")));
+        try {
+            for (Gateway g : List.of(memory, redis)) {
+                // Series that exist once something happened: a close code, an HTTP answer, an error frame.
+                try (WsClient c = WsClient.connect(TestGateways.wsUrl(g))) {
+                    c.subscribe("news.deploy");
+                    assertEquals("forbidden", c.publish("news.deploy", "1").path("code").asText());
+                    assertEquals(200, Http.publish(TestGateways.httpUrl(g),
+                            "{\"topic\":\"news.deploy\",\"data\":1}").statusCode());
+                    c.nextMessage();
+                }
+                dev.pushgate.gateway.testing.Await.until(java.time.Duration.ofSeconds(10),
+                        () -> g.sessionCount() == 0, () -> "client gone");
+                Http.get(TestGateways.httpUrl(g) + "/metrics");
+                for (PrometheusText.Sample s : OpsMetricsTest.scrape(TestGateways.httpUrl(g)).samples()) {
+                    series.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s.labels());
+                }
+            }
+        } finally {
+            memory.close();
+            redis.close();
+        }
+
+        List<String> exprs = new ArrayList<>();
+        JsonNode dashboard = JSON.readTree(ROOT.resolve("deploy/grafana/dashboards/pushgate.json").toFile());
+        dashboard.findValues("expr").forEach(e -> exprs.add(e.asText()));
+        dashboard.path("templating").path("list").forEach(v -> exprs.add(v.path("definition").asText()
+                .replaceAll("^label_values\\((\\w+),.*\\)$", "$1")));
+        assertTrue(exprs.size() >= 30, "dashboard queries: " + exprs.size());
+        int rules = 0;
+        for (JsonNode group : yamlOne("deploy/prometheus/alerts.yml").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                rules++;
+                assertFalse(rule.path("alert").asText().isEmpty(), rule.toString());
+                assertTrue(Set.of("critical", "warning").contains(rule.path("labels").path("severity").asText()),
+                        rule.toString());
+                assertFalse(rule.path("annotations").path("summary").asText().isEmpty(), rule.toString());
+                exprs.add(rule.path("expr").asText());
+            }
+        }
+        assertTrue(rules >= 8, "alert rules: " + rules);
+        Set<String> used = new HashSet<>();
+        for (String expr : exprs) {
+            for (Selector s : selectors(expr)) {
+                used.add(s.metric());
+                if (s.metric().equals("up")) {
+                    assertEquals("pushgate", s.matchers().get("job=").value(), "up is Prometheus' own: " + expr);
+                    continue;
+                }
+                List<Map<String, String>> found = series.get(s.metric());
+                assertNotNull(found, "not in a real scrape: " + s.metric() + " (in " + expr + ")");
+                for (LabelMatcher m : s.matchers().values()) {
+                    if (TARGET_LABELS.contains(m.label())) {
+                        continue;
+                    }
+                    assertTrue(found.stream().anyMatch(l -> l.containsKey(m.label())),
+                            s.metric() + " has no label " + m.label() + " (in " + expr + ")");
+                    if (m.op().equals("=") && !m.value().contains("$")) {
+                        assertTrue(found.stream().anyMatch(l -> m.value().equals(l.get(m.label()))),
+                                s.metric() + " never has " + m.label() + "=" + m.value() + " (in " + expr + ")");
+                    }
+                }
+            }
+        }
+        for (String needed : List.of("pushgate_connections", "pushgate_messages_in_total", "pushgate_messages_out_total",
+                "pushgate_payload_in_bytes_total", "pushgate_fanout_latency_seconds_bucket", "pushgate_broker_up",
+                "pushgate_redis_command_latency_seconds_bucket", "pushgate_slow_consumer_closes_total",
+                "pushgate_publish_errors_total", "pushgate_ready", "jvm_memory_used_bytes",
+                "pushgate_netty_allocator_used_bytes", "pushgate_eventloop_pending_tasks")) {
+            assertTrue(used.contains(needed), "dashboard and alerts do not show " + needed);
+        }
+    }
+
+    @Test
+    void theSelectorScannerFindsMetricsAndMatchersOnly() {
+        List<Selector> found = selectors("histogram_quantile(0.99, sum by (instance, le) (rate(a_bucket{x=\"1\", "
+                + "y=~\"p|q\",}[5m]))) > 0.25 and on (instance) b offset 5m unless max(c{instance=~\"$i\"}) "
+                + "or sum without (le) (d) / count(label_replace(e, \"f\", \"g\", \"\", \"\"))");
+        assertEquals(List.of("a_bucket", "b", "c", "d", "e"), found.stream().map(Selector::metric).toList());
+        assertEquals(new LabelMatcher("x", "=", "1"), found.get(0).matchers().get("x="));
+        assertEquals(new LabelMatcher("y", "=~", "p|q"), found.get(0).matchers().get("y=~"));
+        assertEquals("$i", found.get(2).matchers().get("instance=~").value());
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static String interpolate(String value) {
+        Matcher m = COMPOSE_VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String set = System.getenv(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(set != null ? set : m.group(3) != null ? m.group(3) : ""));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** Container path → host path ({@code ./x:/y:ro}) of a compose service's bind mounts. */
+    private static Map<String, String> mounts(JsonNode service) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (JsonNode v : service.path("volumes")) {
+            String[] parts = v.asText().split(":");
+            assertTrue(parts[0].startsWith("./"), "bind mount from the repository: " + v.asText());
+            assertTrue(Files.exists(ROOT.resolve(parts[0].substring(2))), "mounted path missing: " + parts[0]);
+            m.put(parts[1], parts[0].substring(2));
+        }
+        return m;
+    }
+
+    /** The repository path mounted at (or above) {@code containerPath}. */
+    private static String sourceOf(Map<String, String> mounts, String containerPath) {
+        for (Map.Entry<String, String> e : mounts.entrySet()) {
+            if (containerPath.equals(e.getKey())) {
+                return e.getValue();
+            }
+            if (containerPath.startsWith(e.getKey() + "/")) {
+                return e.getValue() + containerPath.substring(e.getKey().length());
+            }
+        }
+        throw new AssertionError("nothing mounted at " + containerPath + " (mounts " + mounts + ")");
+    }
+
+    private static JsonNode job(JsonNode promConfig, String name) {
+        for (JsonNode j : promConfig.path("scrape_configs")) {
+            if (j.path("job_name").asText().equals(name)) {
+                return j;
+            }
+        }
+        throw new AssertionError("no scrape job " + name);
+    }
+
+    private static JsonNode generator(JsonNode kustomization, String kind, String name) {
+        for (JsonNode g : kustomization.path(kind)) {
+            if (g.path("name").asText().equals(name)) {
+                return g;
+            }
+        }
+        throw new AssertionError("kustomization has no " + kind + " " + name);
+    }
+
+    private static Map<String, String> labels(JsonNode node) {
+        Map<String, String> m = new HashMap<>();
+        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        assertFalse(m.isEmpty(), "empty label set");
+        return m;
+    }
+
+    /** A label matcher of a PromQL selector. */
+    record LabelMatcher(String label, String op, String value) { }
+
+    /** A PromQL vector selector: a metric name and its label matchers (keyed by label + op). */
+    record Selector(String metric, Map<String, LabelMatcher> matchers) { }
+
+    private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "offset", "bool");
+    /** Aggregation operators: their grouping clause may come before the parenthesis. */
+    private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
+            "count", "count_values", "bottomk", "topk", "quantile");
+
+    /**
+     * The vector selectors of a PromQL expression, by a small scanner: identifiers followed by {@code (} are
+     * functions, aggregation operators are not metrics, the parenthesised labels after {@code by}/{@code without} are
+     * skipped, string
+     * literals and range/subquery brackets are skipped, keywords are not metrics.
+     */
+    static List<Selector> selectors(String expr) {
+        List<Selector> out = new ArrayList<>();
+        int i = 0;
+        int n = expr.length();
+        while (i < n) {
+            char c = expr.charAt(i);
+            if (c == '"' || c == '\'' || c == '`') {
+                i = endOfString(expr, i);
+            } else if (c == '[') {
+                i = expr.indexOf(']', i) + 1;
+            } else if (Character.isDigit(c) || c == '.') {
+                while (i < n && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '.')) {
+                    i++;
+                }
+            } else if (Character.isLetter(c) || c == '_' || c == ':') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '_' || expr.charAt(i) == ':')) {
+                    i++;
+                }
+                String id = expr.substring(start, i);
+                int j = i;
+                while (j < n && Character.isWhitespace(expr.charAt(j))) {
+                    j++;
+                }
+                if (GROUPING.contains(id)) {
+                    if (j < n && expr.charAt(j) == '(') {
+                        i = expr.indexOf(')', j) + 1;
+                    }
+                } else if (j < n && expr.charAt(j) == '(' || KEYWORDS.contains(id) || AGGREGATIONS.contains(id)) {
+                    continue;
+                } else {
+                    Map<String, LabelMatcher> matchers = new LinkedHashMap<>();
+                    if (j < n && expr.charAt(j) == '{') {
+                        i = matchers(expr, j + 1, matchers);
+                    }
+                    out.add(new Selector(id, matchers));
+                }
+            } else if (c == '{') {
+                fail("selector without a metric name: " + expr);
+            } else {
+                i++;
+            }
+        }
+        return out;
+    }
+
+    private static int matchers(String expr, int i, Map<String, LabelMatcher> out) {
+        Pattern one = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(,|})");
+        while (true) {
+            Matcher m = one.matcher(expr);
+            m.region(i, expr.length());
+            if (!m.lookingAt()) {
+                if (expr.charAt(i) == '}') {
+                    return i + 1;
+                }
+                fail("bad label matcher at " + i + " in " + expr);
+            }
+            out.put(m.group(1) + m.group(2), new LabelMatcher(m.group(1), m.group(2), m.group(3)));
+            i = m.end();
+            if (m.group(4).equals("}")) {
+                return i;
+            }
+        }
+    }
+
+    private static int endOfString(String expr, int i) {
+        char quote = expr.charAt(i);
+        for (int j = i + 1; j < expr.length(); j++) {
+            if (expr.charAt(j) == '\\' && quote != '`') {
+                j++;
+            } else if (expr.charAt(j) == quote) {
+                return j + 1;
+            }
+        }
+        throw new AssertionError("unterminated string in " + expr);
+    }
+}
