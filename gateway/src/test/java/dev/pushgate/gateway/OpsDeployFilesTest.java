@@ -7,6 +7,7 @@ import dev.pushgate.gateway.config.ConfigKey;
 import dev.pushgate.gateway.config.ConfigKeys;
 import dev.pushgate.gateway.config.ConfigLoader;
 import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.testing.Await;
 import dev.pushgate.gateway.testing.Http;
 import dev.pushgate.gateway.testing.PrometheusText;
 import dev.pushgate.gateway.testing.RedisServerExtension;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -371,9 +373,13 @@ class OpsDeployFilesTest {
                             "{\"topic\":\"news.deploy\",\"data\":1}").statusCode());
                     c.nextMessage();
                 }
-                dev.pushgate.gateway.testing.Await.until(java.time.Duration.ofSeconds(10),
+                Await.until(Duration.ofSeconds(10),
                         () -> g.sessionCount() == 0, () -> "client gone");
                 Http.get(TestGateways.httpUrl(g) + "/metrics");
+                System.gc(); // the GC pause timers appear with the first collection the node is told about
+                Await.until(Duration.ofSeconds(10),
+                        () -> OpsMetricsTest.hasSeries(TestGateways.httpUrl(g), "jvm_gc_pause_seconds_count"),
+                        () -> "no GC pause timer");
                 for (PrometheusText.Sample s : OpsMetricsTest.scrape(TestGateways.httpUrl(g)).samples()) {
                     series.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s.labels());
                 }

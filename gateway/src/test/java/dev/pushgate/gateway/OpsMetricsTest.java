@@ -120,6 +120,8 @@ class OpsMetricsTest {
             a.close(); // both abort: no Close frame
             b.close();
             Await.until(WAIT, () -> gauge(base, "pushgate_connections") == 0, () -> "connections left");
+            System.gc(); // the GC pause timers appear with the first collection the node is told about
+            Await.until(WAIT, () -> hasSeries(base, "jvm_gc_pause_seconds_count"), () -> "no GC pause timer");
 
             PrometheusText after = scrape(base);
             Delta d = new Delta(before, after);
@@ -204,6 +206,14 @@ class OpsMetricsTest {
     private static long delivered(JsonNode message) throws Exception {
         byte[] data = JSON.writeValueAsBytes(message.get("data"));
         return ProtocolCodec.message(message.path("topic").asText(), message.path("seq").asLong(-1), data).length;
+    }
+
+    static boolean hasSeries(String base, String name) {
+        try {
+            return scrape(base).sampleNames().contains(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static double gauge(String base, String name) {

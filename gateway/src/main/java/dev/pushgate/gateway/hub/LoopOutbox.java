@@ -72,7 +72,9 @@ final class LoopOutbox implements Runnable {
             int written = 0;
             for (int i = 0; i < subs.size(); i++) {
                 Subscriber s = subs.get(i);
-                s.deliver(d.frame().retainedDuplicate(), d.entry().topic, d.entry().skipWhenSlow);
+                if (!s.deliver(d.frame().retainedDuplicate(), d.entry().topic, d.entry().skipWhenSlow)) {
+                    continue;
+                }
                 written++;
                 if (!s.flushPending()) {
                     s.flushPending(true);

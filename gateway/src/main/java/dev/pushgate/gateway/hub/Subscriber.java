@@ -15,8 +15,10 @@ public interface Subscriber {
      * Queues one encoded {@code message} frame of {@code topic} without flushing. The callee owns {@code frame} (a
      * retained duplicate of the shared bytes) and must release it, whether it writes or skips it. {@code skipWhenSlow}
      * is the topic's slow-consumer policy: skip (and later tell) rather than close when the subscriber is behind.
+     *
+     * @return whether the frame was queued for writing (false: skipped, or the connection is closing)
      */
-    void deliver(ByteBuf frame, String topic, boolean skipWhenSlow);
+    boolean deliver(ByteBuf frame, String topic, boolean skipWhenSlow);
 
     /** Flushes what {@link #deliver} queued. Called once per delivery batch per subscriber. */
     void flush();

@@ -99,10 +99,10 @@ final class WebSocketConnection implements Transport, Subscriber {
     }
 
     @Override
-    public void deliver(ByteBuf frame, String topic, boolean skipWhenSlow) {
+    public boolean deliver(ByteBuf frame, String topic, boolean skipWhenSlow) {
         if (closeSent != null || !ctx.channel().isActive()) {
             frame.release();
-            return;
+            return false;
         }
         if (!ctx.channel().isWritable()) {
             frame.release();
@@ -112,10 +112,11 @@ final class WebSocketConnection implements Transport, Subscriber {
             } else {
                 overBudget();
             }
-            return;
+            return false;
         }
         overBudgetSince = 0;
         ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
+        return true;
     }
 
     /** The socket drained below its low water mark: tell the client what it missed while it was behind. */
