@@ -194,6 +194,14 @@ class OpsMetricsTest {
         }
     }
 
+    @Test
+    void theReadmeMetricTableListsEveryMeter() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        for (String meter : declaredMeters()) {
+            assertTrue(readme.contains("| `" + meter.replace('.', '_')), "README's metric table lacks " + meter);
+        }
+    }
+
     /** Sends {@code text} and waits for the answer to {@code id} with {@code op}; returns the bytes sent. */
     private static long request(WsClient c, long id, String text, String op) throws InterruptedException {
         c.sendText(text);
