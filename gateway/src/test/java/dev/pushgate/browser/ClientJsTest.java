@@ -102,8 +102,12 @@ class ClientJsTest {
 
     @AfterAll
     static void stop() {
-        chrome.close();
-        server.stop(0);
+        if (chrome != null) {
+            chrome.close();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
     }
 
     @BeforeEach

@@ -29,7 +29,9 @@ class OpsAdminPageTest {
 
     @AfterAll
     static void quit() {
-        chrome.close();
+        if (chrome != null) {
+            chrome.close();
+        }
     }
 
     @Test

@@ -1,0 +1,90 @@
+package dev.pushgate.browser;
+
+import dev.pushgate.gateway.Gateway;
+import dev.pushgate.gateway.testing.TestGateways;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The demos served at {@code /}, driven in headless Chromium across several tabs of one browser. */
+class DemoBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static Gateway gateway;
+    private static Chromium chrome;
+
+    @BeforeAll
+    static void start() {
+        chrome = Chromium.launch();
+        gateway = TestGateways.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chrome != null) {
+            chrome.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static String url(String page) {
+        return TestGateways.httpUrl(gateway) + "/" + page;
+    }
+
+    @Test
+    void twoTabsChatAndUserTextStaysText() {
+        try (Page a = chrome.open(url("chat.html#room1")); Page b = chrome.open(url("chat.html#room1"))) {
+            a.waitFor("document.body.dataset.joined === 'room1'", WAIT);
+            b.waitFor("document.body.dataset.joined === 'room1'", WAIT);
+            a.type("#name", "ann");
+            a.type("#text", "hello from tab A");
+            a.click("#submit");
+            b.waitFor("[...document.querySelectorAll('#messages .msg')].some(li => "
+                    + "li.querySelector('.user').textContent === 'ann' && li.querySelector('.text').textContent === 'hello from tab A')", WAIT);
+
+            String attack = "<img src=x onerror=\"document.body.dataset.pwned=1\">";
+            b.type("#name", "<b>mallory</b>");
+            b.type("#text", attack);
+            b.click("#submit");
+            a.waitFor("[...document.querySelectorAll('#messages .text')].some(s => s.textContent === "
+                    + "'<img src=x onerror=\"document.body.dataset.pwned=1\">')", WAIT);
+            assertTrue(a.evaluate("document.querySelector('#messages img, #messages b') === null", Boolean.class),
+                    "user text must not become elements");
+            assertTrue(a.evaluate("document.body.dataset.pwned === undefined", Boolean.class), "no script ran");
+            assertTrue(a.errors().isEmpty() && b.errors().isEmpty(), "page errors: " + a.errors() + b.errors());
+        }
+    }
+
+    @Test
+    void voteDoubleClickUpdatesEveryTabAndLaterTabsSeeTheCount() {
+        try (Page a = chrome.open(url("vote.html")); Page b = chrome.open(url("vote.html"))) {
+            String count = "document.querySelector('.candidate[data-id=\"2\"] .count').textContent";
+            a.waitFor(count + " === '0'", WAIT);
+            b.waitFor(count + " === '0'", WAIT);
+            b.waitFor("document.getElementById('state').dataset.state === 'connected'", WAIT);
+            a.doubleClick(".candidate[data-id=\"2\"] .name");
+            b.waitFor(count + " === '1'", WAIT);
+            a.doubleClick(".candidate[data-id=\"2\"] .name");
+            b.waitFor(count + " === '2'", WAIT);
+            try (Page late = chrome.open(url("vote.html"))) {
+                late.waitFor(count + " === '2'", WAIT);
+            }
+            assertEquals("0", b.evaluate("document.querySelector('.candidate[data-id=\"1\"] .count').textContent", String.class));
+        }
+    }
+
+    @Test
+    void tailPageShowsLinesAsTheyAreWritten() {
+        try (Page page = chrome.open(url("tail.html"))) {
+            // With no file configured the gateway appends a demo log line every second.
+            page.waitFor("[...document.querySelectorAll('#lines div')].filter(d => d.textContent.includes('served in')).length >= 2", WAIT);
+            assertTrue(page.errors().isEmpty(), "page errors: " + page.errors());
+        }
+    }
+}
