@@ -245,10 +245,10 @@ public final class Page implements AutoCloseable {
         return copy.subList(Math.max(0, copy.size() - n), copy.size());
     }
 
+    /** The pause between two evaluations of a {@link #waitFor} condition (polling with a deadline). */
     private static void pause() {
-        try {
-            Thread.sleep(POLL_PAUSE.toMillis());
-        } catch (InterruptedException e) {
+        java.util.concurrent.locks.LockSupport.parkNanos(POLL_PAUSE.toNanos());
+        if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             throw new CdpException("interrupted while waiting");
         }
