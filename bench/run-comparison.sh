@@ -14,6 +14,8 @@
 #   REDIS_PORT (6379)  GW_PORTS ("8080 8081")  PEER_PORTS ("3000 3001")  API_KEY (generated)
 #   LAYER (redis; memory only makes sense with one port in GW_PORTS and PEER_PORTS)
 #   ONLY (pushgate|socketio: run one side)  GATEWAY_JAVA_OPTS ("")  BENCH_JAVA_OPTS ("")  LOG_DIR (bench/target/comparison-<time>)
+#   QUIET_WAIT (0: seconds to wait, before each side, for the 1-minute load average to drop below QUIET_LOAD (1.5));
+#   the load average before and after each side is written to LOG_DIR/load.txt either way (shared, noisy machines)
 # Logs of every process go to LOG_DIR; everything the script starts is stopped when it exits.
 set -euo pipefail
 
@@ -61,6 +63,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { echo "== $*" >&2; }
+
+# Waits up to QUIET_WAIT seconds for a quieter machine, then records the load average next to the results.
+note_load() {
+  local side="$1" waited=0
+  while [ "$waited" -lt "${QUIET_WAIT:-0}" ] \
+        && ! awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="${QUIET_LOAD:-1.5}" 'BEGIN { exit !(l < m) }'; do
+    sleep 1
+    waited=$((waited + 1))
+  done
+  echo "$side $(date +%H:%M:%S) waited=${waited}s loadavg=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$LOG_DIR/load.txt"
+}
 
 stop_pid() {
   local pid="$1" i
@@ -173,11 +186,16 @@ run_socketio() {
 }
 
 status=0
-if [ -z "$ONLY" ] || [ "$ONLY" = pushgate ]; then run_pushgate "$@" || status=1; fi
-if [ -z "$ONLY" ] || [ "$ONLY" = socketio ]; then run_socketio "$@" || status=1; fi
+if [ -z "$ONLY" ] || [ "$ONLY" = pushgate ]; then
+  note_load pushgate-before; run_pushgate "$@" || status=1; QUIET_WAIT=0 note_load pushgate-after
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = socketio ]; then
+  note_load socketio-before; run_socketio "$@" || status=1; QUIET_WAIT=0 note_load socketio-after
+fi
 
 echo
 log "results, one RESULT line per target (logs in $LOG_DIR)"
+cat "$LOG_DIR/load.txt" >&2
 for r in "${RESULTS[@]:-}"; do
   if [ -n "$r" ]; then echo "$r"; fi
 done
