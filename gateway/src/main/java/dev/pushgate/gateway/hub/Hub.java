@@ -55,7 +55,7 @@ public final class Hub implements BrokerListener {
         List<LoopOutbox> list = new ArrayList<>();
         for (EventExecutor e : loops) {
             loopIndex.put(e, list.size());
-            list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics));
+            list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
     }

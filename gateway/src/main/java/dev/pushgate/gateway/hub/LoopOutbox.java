@@ -1,5 +1,7 @@
 package dev.pushgate.gateway.hub;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 
@@ -23,8 +25,11 @@ final class LoopOutbox implements Runnable {
     private final long writeDelayNanos;
     private final FanoutMetrics metrics;
     private final ArrayList<Subscriber> touched = new ArrayList<>();
+    private final WireFrames wireFrames;
 
-    LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics) {
+    LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics,
+               ByteBufAllocator alloc) {
+        this.wireFrames = new WireFrames(alloc);
         this.loop = loop;
         this.index = index;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
@@ -70,16 +75,22 @@ final class LoopOutbox implements Runnable {
                 return;
             }
             int written = 0;
-            for (int i = 0; i < subs.size(); i++) {
-                Subscriber s = subs.get(i);
-                if (!s.deliver(d.frame().retainedDuplicate(), d.entry().topic, d.entry().skipWhenSlow)) {
-                    continue;
+            ByteBuf wire = wireFrames.encode(d.frame());
+            try {
+                for (int i = 0; i < subs.size(); i++) {
+                    Subscriber s = subs.get(i);
+                    if (!s.deliver(d.frame().retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
+                            d.entry().skipWhenSlow)) {
+                        continue;
+                    }
+                    written++;
+                    if (!s.flushPending()) {
+                        s.flushPending(true);
+                        touched.add(s);
+                    }
                 }
-                written++;
-                if (!s.flushPending()) {
-                    s.flushPending(true);
-                    touched.add(s);
-                }
+            } finally {
+                wire.release();
             }
             if (written > 0) {
                 metrics.delivered(written, (long) written * d.frame().readableBytes(),

@@ -16,9 +16,12 @@ public interface Subscriber {
      * retained duplicate of the shared bytes) and must release it, whether it writes or skips it. {@code skipWhenSlow}
      * is the topic's slow-consumer policy: skip (and later tell) rather than close when the subscriber is behind.
      *
+     * <p>{@code wire} is the same publication already framed for the wire (a retained duplicate too, also owned by
+     * the callee): a connection whose outgoing frames are not compressed writes it as is and drops {@code frame}.
+     *
      * @return whether the frame was queued for writing (false: skipped, or the connection is closing)
      */
-    boolean deliver(ByteBuf frame, String topic, boolean skipWhenSlow);
+    boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow);
 
     /** Flushes what {@link #deliver} queued. Called once per delivery batch per subscriber. */
     void flush();

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,9 @@ final class WebSocketConnection implements Transport, Subscriber {
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
     private final ChannelHandlerContext ctx;
+    private final ChannelHandlerContext rawWrites;
+    /** Frames from this size on go through the deflate encoder; -1 when compression was not negotiated. */
+    private final int compressionFrom;
     private final String id;
     private final GatewayMetrics metrics;
     private final long slowGraceNanos;
@@ -39,8 +44,17 @@ final class WebSocketConnection implements Transport, Subscriber {
     private final java.util.Map<String, Integer> skipped = new java.util.HashMap<>(0);
     private CloseCode closeSent;
 
-    WebSocketConnection(ChannelHandlerContext ctx, String id, GatewayMetrics metrics, long slowGraceNanos) {
+    /**
+     * @param compressionMinSize outgoing frames at least this large are compressed when deflate was negotiated
+     */
+    WebSocketConnection(ChannelHandlerContext ctx, String id, GatewayMetrics metrics, long slowGraceNanos,
+                        int compressionMinSize) {
         this.ctx = ctx;
+        // The frame encoder Netty installed at the handshake; writes from its context skip it (and any extension
+        // encoder above it), so they must already be complete frames.
+        this.rawWrites = ctx.pipeline().context(WebSocket08FrameEncoder.class);
+        boolean deflate = ctx.pipeline().get(WebSocketExtensionEncoder.class) != null;
+        this.compressionFrom = deflate ? compressionMinSize : -1;
         this.id = id;
         this.metrics = metrics;
         this.slowGraceNanos = slowGraceNanos;
@@ -99,13 +113,15 @@ final class WebSocketConnection implements Transport, Subscriber {
     }
 
     @Override
-    public boolean deliver(ByteBuf frame, String topic, boolean skipWhenSlow) {
+    public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
         if (closeSent != null || !ctx.channel().isActive()) {
             frame.release();
+            wire.release();
             return false;
         }
         if (!ctx.channel().isWritable()) {
             frame.release();
+            wire.release();
             metrics.droppedSlowConsumer();
             if (skipWhenSlow) {
                 skipped.merge(topic, 1, Integer::sum);
@@ -115,7 +131,14 @@ final class WebSocketConnection implements Transport, Subscriber {
             return false;
         }
         overBudgetSince = 0;
-        ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
+        if (rawWrites != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
+            // Not compressed for this connection: the shared wire bytes go straight below the frame encoder.
+            frame.release();
+            rawWrites.write(wire, rawWrites.voidPromise());
+        } else {
+            wire.release();
+            ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
+        }
         return true;
     }
 

@@ -58,7 +58,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
             onUpgrade.accept(ctx);
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-            connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos());
+            connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
+                    config.ws().compressionMinSize());
             session = new Session(id, connection, connection, services);
             var claims = ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null);
             if (claims != null) {
