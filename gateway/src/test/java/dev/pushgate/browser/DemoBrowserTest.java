@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,46 @@ class DemoBrowserTest {
                 late.waitFor(count + " === '2'", WAIT);
             }
             assertEquals("0", b.evaluate("document.querySelector('.candidate[data-id=\"1\"] .count').textContent", String.class));
+        }
+    }
+
+    @Test
+    void pagesFollowAGatewayRestartOnTheSamePort() {
+        Gateway first = TestGateways.start();
+        int port = first.port();
+        String base = TestGateways.httpUrl(first) + "/";
+        String counts = "[...document.querySelectorAll('.candidate .count')].map(c => c.textContent).join()";
+        Gateway second = null;
+        try (Page chatA = chrome.open(base + "chat.html#restart"); Page chatB = chrome.open(base + "chat.html#restart");
+             Page vote = chrome.open(base + "vote.html")) {
+            chatB.waitFor("document.body.dataset.joined === 'restart'", WAIT);
+            vote.waitFor(counts + " === '0,0,0'", WAIT);
+            vote.doubleClick(".candidate[data-id=\"1\"] .name");
+            vote.waitFor(counts + " === '1,0,0'", WAIT);
+
+            first.close();
+            chatB.waitFor("document.getElementById('state').dataset.state !== 'connected'", WAIT);
+            second = TestGateways.start(Map.of("port", Integer.toString(port)));
+
+            // the client reconnects with backoff and renews its subscription on the new node
+            chatA.waitFor("document.body.dataset.joined === 'restart'", WAIT);
+            chatB.waitFor("document.body.dataset.joined === 'restart'", WAIT);
+            chatA.type("#name", "ann");
+            chatA.type("#text", "after the restart");
+            chatA.click("#submit");
+            chatB.waitFor("[...document.querySelectorAll('#messages .text')].some(s => s.textContent === 'after the restart')", WAIT);
+
+            // the new node counts from zero with lower versions: the page must show its state, not keep the old one
+            vote.waitFor(counts + " === '0,0,0'", WAIT);
+            vote.doubleClick(".candidate[data-id=\"2\"] .name");
+            vote.waitFor(counts + " === '0,1,0'", WAIT);
+            assertTrue(chatA.errors().isEmpty() && chatB.errors().isEmpty() && vote.errors().isEmpty(),
+                    "page errors: " + chatA.errors() + chatB.errors() + vote.errors());
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
         }
     }
 

@@ -173,8 +173,9 @@ public final class Page implements AutoCloseable {
         send("Input.dispatchMouseEvent", params);
     }
 
-    /** A PNG of the visible part of the page. */
+    /** A PNG of the visible part of the page. Brings the tab to the front first: a background tab paints no frames. */
     public byte[] screenshot() {
+        send("Page.bringToFront", null);
         JsonNode shot = send("Page.captureScreenshot", mapper.createObjectNode().put("format", "png"));
         return Base64.getDecoder().decode(shot.path("data").asText());
     }
