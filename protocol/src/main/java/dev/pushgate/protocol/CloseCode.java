@@ -29,8 +29,8 @@ public enum CloseCode {
     RATE_LIMITED(4002, true),
     /** The connection was not authenticated or its token was refused. */
     UNAUTHORIZED(4500, false),
-    /** The connection's token expired and was not refreshed in time. */
-    TOKEN_EXPIRED(4501, true);
+    /** The connection's token expired and was not refreshed in time: reconnect only with a fresh token. */
+    TOKEN_EXPIRED(4501, false);
 
     private final int code;
     private final boolean reconnect;
