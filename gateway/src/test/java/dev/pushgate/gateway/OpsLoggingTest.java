@@ -7,7 +7,6 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushgate.gateway.config.GatewayConfig;
@@ -16,10 +15,10 @@ import dev.pushgate.gateway.logging.JsonLogEncoder;
 import dev.pushgate.gateway.logging.LogSettings;
 import dev.pushgate.gateway.testing.Await;
 import dev.pushgate.gateway.testing.Http;
+import dev.pushgate.gateway.testing.LogCapture;
 import dev.pushgate.gateway.testing.TestGateways;
 import dev.pushgate.gateway.testing.WsClient;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,50 +92,31 @@ class OpsLoggingTest {
 
     @Test
     void theAccessLogAndConnectionLinesNameTheirRequestAndConnection() throws Exception {
-        Logger access = (Logger) LoggerFactory.getLogger(LogSettings.ACCESS_LOGGER);
-        Logger session = (Logger) LoggerFactory.getLogger("dev.pushgate.gateway.transport.WebSocketSessionHandler");
-        ListAppender<ILoggingEvent> seen = new ListAppender<>();
-        seen.start();
-        Level accessLevel = access.getLevel();
-        Level sessionLevel = session.getLevel();
-        access.setLevel(Level.DEBUG);
-        session.setLevel(Level.DEBUG);
-        access.addAppender(seen);
-        session.addAppender(seen);
-        access.setAdditive(false); // only into the list, not the test console
-        session.setAdditive(false);
-        Gateway g = TestGateways.start(Map.of("demos.enabled", "false"));
-        try {
-            assertEquals(200, Http.get(TestGateways.httpUrl(g) + "/healthz?probe=1").statusCode());
-            String id;
-            try (WsClient c = WsClient.connect(TestGateways.wsUrl(g))) {
-                id = c.connected().path("client").asText();
+        // Only into the capture, not the test console.
+        try (LogCapture seen = LogCapture.of(Level.DEBUG, true, LogSettings.ACCESS_LOGGER,
+                "dev.pushgate.gateway.transport.WebSocketSessionHandler")) {
+            Gateway g = TestGateways.start(Map.of("demos.enabled", "false"));
+            try {
+                assertEquals(200, Http.get(TestGateways.httpUrl(g) + "/healthz?probe=1").statusCode());
+                String id;
+                try (WsClient c = WsClient.connect(TestGateways.wsUrl(g))) {
+                    id = c.connected().path("client").asText();
+                }
+                Await.until(Duration.ofSeconds(10),
+                        () -> seen.messages().stream().anyMatch(l -> l.startsWith("connection closed")),
+                        () -> "no close line in " + seen.messages());
+                List<String> all = seen.messages();
+                assertTrue(all.stream().anyMatch(l -> l.startsWith("http request: method=GET path=/healthz status=200 bytes=15")),
+                        all.toString());
+                assertTrue(all.stream().noneMatch(l -> l.contains("probe=1")), "no query strings (tokens) in the log");
+                List<String> connection = all.stream().filter(l -> l.startsWith("connection")).toList();
+                assertEquals(2, connection.size(), all.toString());
+                for (String l : connection) {
+                    assertTrue(l.contains("id=" + id), l);
+                }
+            } finally {
+                g.close();
             }
-            Await.until(Duration.ofSeconds(10), () -> lines(seen).stream().anyMatch(l -> l.startsWith("connection closed")),
-                    () -> "no close line in " + lines(seen));
-            List<String> all = lines(seen);
-            assertTrue(all.stream().anyMatch(l -> l.startsWith("http request: method=GET path=/healthz status=200 bytes=15")),
-                    all.toString());
-            assertTrue(all.stream().noneMatch(l -> l.contains("probe=1")), "no query strings (tokens) in the log");
-            List<String> connection = all.stream().filter(l -> l.startsWith("connection")).toList();
-            assertEquals(2, connection.size(), all.toString());
-            for (String l : connection) {
-                assertTrue(l.contains("id=" + id), l);
-            }
-        } finally {
-            g.close();
-            access.detachAppender(seen);
-            session.detachAppender(seen);
-            access.setLevel(accessLevel);
-            session.setLevel(sessionLevel);
-            access.setAdditive(true);
-            session.setAdditive(true);
-        }
-    }
-
-    private static List<String> lines(ListAppender<ILoggingEvent> appender) {
-        synchronized (appender.list) {
-            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 }
