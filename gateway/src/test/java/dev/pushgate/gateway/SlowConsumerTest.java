@@ -35,7 +35,10 @@ class SlowConsumerTest {
     private static final String PAD = "x".repeat(100);
 
     private static Gateway start() {
-        return TestGateways.start(Map.of("outbound.max-buffer", "1MiB", "outbound.socket-send-buffer", "16KiB", "outbound.slow-grace", "1s",
+        // On a busy machine the fast subscribers (one client loop for all of them) fall seconds behind, and a Ping
+        // waits behind what they have not read yet: the heartbeat is not what this test is about, so it is long.
+        return TestGateways.start(Map.of("heartbeat.interval", "30s", "heartbeat.timeout", "10m",
+                "outbound.max-buffer", "1MiB", "outbound.socket-send-buffer", "16KiB", "outbound.slow-grace", "1s",
                 "namespaces.feedc.publish", "true", "namespaces.feeds.publish", "true",
                 "namespaces.feeds.slow-consumer", "skip", "io-threads", "2"));
     }
@@ -111,17 +114,27 @@ class SlowConsumerTest {
         try (WsClient pub = WsClient.connect(TestGateways.wsUrl(g))) {
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
             AtomicInteger sent = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
             try {
+                // A task that throws is never run again by the timer: keep the failure for the assertion below.
                 timer.scheduleAtFixedRate(() -> {
-                    for (int k = 0; k < 10 && sent.get() < MESSAGES; k++) {
-                        int i = sent.getAndIncrement();
-                        pub.request("publish", "\"topic\":\"" + topic + "\",\"data\":{\"i\":" + i + ",\"t\":"
-                                + System.currentTimeMillis() + ",\"p\":\"" + PAD + "\"}");
+                    try {
+                        for (int k = 0; k < 10 && sent.get() < MESSAGES; k++) {
+                            pub.request("publish", "\"topic\":\"" + topic + "\",\"data\":{\"i\":" + sent.get()
+                                    + ",\"t\":" + System.currentTimeMillis() + ",\"p\":\"" + PAD + "\"}");
+                            sent.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        failed.compareAndSet(null, e);
+                        throw e;
                     }
                 }, 0, 10, TimeUnit.MILLISECONDS);
-                Await.until(Duration.ofSeconds(30), () -> sent.get() >= MESSAGES, () -> "sent " + sent.get());
+                Await.until(Duration.ofSeconds(60), () -> sent.get() >= MESSAGES || failed.get() != null,
+                        () -> "sent " + sent.get());
+                assertEquals(null, failed.get(), "publisher failed after " + sent.get() + " messages (closed: "
+                        + pub.isClosed() + ")");
                 // The last publish's ack proves the node has taken every one before the publisher disconnects.
-                pub.awaitReply(MESSAGES, Duration.ofSeconds(60));
+                pub.awaitReply(MESSAGES, Duration.ofSeconds(180));
             } finally {
                 timer.shutdownNow();
             }
@@ -132,9 +145,12 @@ class SlowConsumerTest {
         List<CountingSubscribers.Counter> counters = fast.awaitAll(30);
         long[] latencies = new long[counters.size() * MESSAGES];
         int n = 0;
+        String progress = counters.stream().map(c -> Integer.toString(c.next)).distinct().sorted()
+                .collect(java.util.stream.Collectors.joining(","));
         for (CountingSubscribers.Counter c : counters) {
             assertEquals(null, c.violation, "order and completeness");
-            assertEquals(MESSAGES, c.next, "every message");
+            assertEquals(MESSAGES, c.next, "every message; subscribers stopped at " + progress + ", open: "
+                    + fast.openCount());
             System.arraycopy(c.latencyMillis, 0, latencies, n, MESSAGES);
             n += MESSAGES;
         }

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Server heartbeat for one WebSocket: after {@code interval} without any inbound frame it sends a Ping; if still
- * nothing (not even the Pong) has arrived when {@code timeout} has passed since the last frame, it fires
+ * nothing (not even the Pong) has arrived {@code timeout - interval} after the Ping was written out, it fires
  * {@link #TIMEOUT} so the session handler closes with 4000. Per channel.
  */
 final class HeartbeatHandler extends IdleStateHandler {
@@ -43,12 +43,19 @@ final class HeartbeatHandler extends IdleStateHandler {
             return;
         }
         awaitingAnswer = true;
-        long pingSent = System.nanoTime();
-        ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
-        ctx.executor().schedule(() -> {
-            if (ctx.channel().isActive() && lastReadNanos < pingSent) {
-                ctx.fireUserEventTriggered(TIMEOUT);
+        // The grace starts when the Ping has left for the socket, not when it was queued: behind a backlog of
+        // messages a healthy client that is busy reading them would otherwise be declared dead. A socket that never
+        // takes the Ping is the slow-consumer policy's business (4001), not the heartbeat's.
+        ctx.writeAndFlush(new PingWebSocketFrame()).addListener(written -> {
+            if (!written.isSuccess()) {
+                return;
             }
-        }, graceNanos, TimeUnit.NANOSECONDS);
+            long pingSent = System.nanoTime();
+            ctx.executor().schedule(() -> {
+                if (ctx.channel().isActive() && lastReadNanos < pingSent) {
+                    ctx.fireUserEventTriggered(TIMEOUT);
+                }
+            }, graceNanos, TimeUnit.NANOSECONDS);
+        });
     }
 }

@@ -123,13 +123,40 @@ public final class CountingSubscribers implements AutoCloseable {
         return v;
     }
 
-    /** Waits until every subscriber saw all messages; returns the counters. */
-    public List<Counter> awaitAll(long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (Counter c : counters) {
-            c.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    /**
+     * Waits until every subscriber saw all messages, or until none made progress for {@code stallSeconds} (on a busy
+     * machine delivery is slow but keeps going; a lost or closed subscriber stops for good), at most ten times that
+     * in all. Returns the counters.
+     */
+    public List<Counter> awaitAll(long stallSeconds) throws InterruptedException {
+        long stall = TimeUnit.SECONDS.toNanos(stallSeconds);
+        long hardDeadline = System.nanoTime() + 10 * stall;
+        long lastProgress = System.nanoTime();
+        long lastTotal = -1;
+        while (System.nanoTime() < hardDeadline) {
+            long total = 0;
+            boolean allDone = true;
+            for (Counter c : counters) {
+                total += c.next;
+                allDone &= c.done.getCount() == 0;
+            }
+            if (allDone) {
+                break;
+            }
+            if (total != lastTotal) {
+                lastTotal = total;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > stall) {
+                break;
+            }
+            counters.get(0).done.await(100, TimeUnit.MILLISECONDS);
         }
         return counters;
+    }
+
+    /** Connections still open (for failure messages). */
+    public long openCount() {
+        return channels.stream().filter(Channel::isActive).count();
     }
 
     @Override
