@@ -262,6 +262,19 @@ class RfcStrictnessTest {
         assertEquals("bad_request", JSON.readTree(r.body()).path("error").path("code").asText(), r.toString());
     }
 
+    @Test
+    void malformedPercentEncodingOnTheMetricsPortIs400() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (Gateway g = TestGateways.start(Map.of("metrics.port", Integer.toString(port), "demos.enabled", "false"))) {
+            Response r = http(g.metricsPort(), "GET /metrics?x=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(400, r.status(), r.toString());
+            assertEquals("bad_request", JSON.readTree(r.body()).path("error").path("code").asText(), r.toString());
+        }
+    }
+
     // --- 9: server_max_window_bits=15 --------------------------------------------------------------------------
 
     @Test
@@ -350,8 +363,12 @@ class RfcStrictnessTest {
     }
 
     private static Response http(String request) throws IOException {
+        return http(gateway.port(), request);
+    }
+
+    private static Response http(int port, String request) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5000);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(5000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();

@@ -55,22 +55,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        QueryStringDecoder query = new QueryStringDecoder(req.uri());
         if (req.decoderResult().isFailure()) {
-            exchange(ctx, req, undecoded(query), "invalid").error(HttpResponseStatus.BAD_REQUEST,
+            exchange(ctx, req, RequestTargets.undecoded(req.uri()), "invalid").error(HttpResponseStatus.BAD_REQUEST,
                     ErrorCode.BAD_REQUEST, "malformed HTTP request");
             return;
         }
-        String path;
-        try {
-            // Decoded here, once: a malformed percent-encoding (/%zz) is the client's error, not an exception later.
-            path = query.path();
-            query.parameters();
-        } catch (IllegalArgumentException e) {
-            exchange(ctx, req, undecoded(query), "invalid").error(HttpResponseStatus.BAD_REQUEST,
+        QueryStringDecoder query = RequestTargets.decode(req.uri());
+        if (query == null) {
+            exchange(ctx, req, RequestTargets.undecoded(req.uri()), "invalid").error(HttpResponseStatus.BAD_REQUEST,
                     ErrorCode.BAD_REQUEST, "malformed percent-encoding in the request target");
             return;
         }
+        String path = query.path();
         if (path.equals(Routes.WS_PATH) || (echoEnabled && path.equals(Routes.ECHO_PATH))) {
             routeWebSocket(ctx, req, query);
             return;
@@ -153,14 +149,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         String allow = endpoint.methods().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
         ex.error(HttpResponseStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED,
                 ex.request().method().name() + " not allowed; use " + allow);
-    }
-
-    /**
-     * The target with every {@code %} taken literally, for the access log of a request whose own target does not
-     * decode (and without its query, which may hold a token).
-     */
-    private static QueryStringDecoder undecoded(QueryStringDecoder query) {
-        return new QueryStringDecoder(query.rawPath().replace("%", "%25"));
     }
 
     private HttpExchange exchange(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String route) {
