@@ -50,6 +50,15 @@ public enum CloseCode {
         return reconnect;
     }
 
+    /**
+     * Whether a peer may send {@code code} in a Close frame (RFC 6455 §7.4): 1000–1003 and 1007–1014 (registered),
+     * 3000–4999 (libraries and applications). 0–999, 1004–1006, 1015, 1016–2999 and 5000 up are reserved, never
+     * sent on the wire or unassigned; a Close carrying one is a protocol error.
+     */
+    public static boolean allowedOnWire(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+
     /** The documented reason text sent with the code (short, no internals). */
     public String reason() {
         return name().toLowerCase(java.util.Locale.ROOT);

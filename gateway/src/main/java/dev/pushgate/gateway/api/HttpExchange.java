@@ -9,10 +9,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -37,6 +39,7 @@ public final class HttpExchange {
     private final GatewayMetrics metrics;
     private final long startNanos = System.nanoTime();
     private boolean answered;
+    private HttpHeaders extraHeaders;
 
     public HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query, String route,
                         GatewayMetrics metrics) {
@@ -53,6 +56,15 @@ public final class HttpExchange {
 
     public QueryStringDecoder query() {
         return query;
+    }
+
+    /** Adds {@code name: value} to the answer (e.g. {@code Sec-WebSocket-Version} on a 426). */
+    public HttpExchange header(CharSequence name, Object value) {
+        if (extraHeaders == null) {
+            extraHeaders = new DefaultHttpHeaders();
+        }
+        extraHeaders.add(name, value);
+        return this;
     }
 
     /** The first value of query parameter {@code name}, or {@code null}. */
@@ -95,6 +107,9 @@ public final class HttpExchange {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff");
+        if (extraHeaders != null) {
+            response.headers().add(extraHeaders);
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else {

@@ -2,6 +2,7 @@ package dev.pushgate.gateway.metrics;
 
 import dev.pushgate.gateway.hub.FanoutMetrics;
 import dev.pushgate.gateway.publish.PublishSource;
+import dev.pushgate.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +10,10 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (close code, error reason) are cached per tag value. Thread-safe.
  */
 public final class GatewayMetrics implements FanoutMetrics {
+    /** The bounded set of {@code code} tag values of the closed-connections counter. */
+    private static final Set<String> CLOSE_CODE_TAGS = closeCodeTags();
+
     private final MeterRegistry registry;
     private final AtomicInteger wsConnections = new AtomicInteger();
     private final Counter opened;
@@ -62,7 +69,8 @@ public final class GatewayMetrics implements FanoutMetrics {
         for (String reason : new String[] {"invalid_topic", "unavailable", "internal", "forbidden"}) {
             publishErrorCounter(reason);
         }
-        for (String reason : new String[] {"origin", "not_upgrade", "token", "timeout", "tls"}) {
+        for (String reason : new String[] {"origin", "not_upgrade", "token", "timeout", "tls",
+                "http_version", "no_host", "version", "invalid_key"}) {
             handshakeFailureCounter(reason);
         }
         for (String reason : new String[] {"invalid", "expired"}) {
@@ -72,6 +80,19 @@ public final class GatewayMetrics implements FanoutMetrics {
             connectionRefusedCounter(reason);
         }
         rateLimitedCounter();
+    }
+
+    private static Set<String> closeCodeTags() {
+        Set<String> tags = new HashSet<>(List.of("abnormal", "1005", "other"));
+        for (CloseCode c : CloseCode.values()) {
+            tags.add(Integer.toString(c.code()));
+        }
+        for (int code = 1000; code <= 1014; code++) {
+            if (CloseCode.allowedOnWire(code)) {
+                tags.add(Integer.toString(code));
+            }
+        }
+        return Set.copyOf(tags);
     }
 
     public MeterRegistry registry() {
@@ -89,11 +110,16 @@ public final class GatewayMetrics implements FanoutMetrics {
         opened.increment();
     }
 
-    /** A WebSocket connection closed; {@code code} is the close code sent or received, or a reason word. */
+    /**
+     * A WebSocket connection closed; {@code code} is the close code sent or received, or a reason word. A client
+     * chooses the code it sends, so only the gateway's own codes, the registered RFC 6455 codes and the words
+     * {@code abnormal} and {@code 1005} (no code) become tag values; anything else is counted as {@code other}.
+     */
     public void connectionClosed(String code) {
         wsConnections.decrementAndGet();
-        tagged.computeIfAbsent("closed:" + code, k -> Counter.builder(MeterNames.CONNECTIONS_CLOSED)
-                .tag("transport", "websocket").tag("code", code)
+        String tag = CLOSE_CODE_TAGS.contains(code) ? code : "other";
+        tagged.computeIfAbsent("closed:" + tag, k -> Counter.builder(MeterNames.CONNECTIONS_CLOSED)
+                .tag("transport", "websocket").tag("code", tag)
                 .description("Connections closed, by close code").register(registry)).increment();
     }
 

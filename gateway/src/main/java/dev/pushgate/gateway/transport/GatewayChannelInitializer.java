@@ -64,7 +64,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(config.ws().maxFrameSize())
                         .allowExtensions(config.ws().compression())
-                        .closeOnProtocolViolation(true)
+                        // Netty's decoder would send its own Close, or none at all after a bad client Close:
+                        // WebSocketSessionHandler.exceptionCaught sends exactly one, with the right code.
+                        .closeOnProtocolViolation(false)
                         .withUTF8Validator(true)
                         .build())
                 .build();
@@ -137,7 +139,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 .build();
     }
 
-    /** permessage-deflate; frames under the configured size go out uncompressed (not worth the CPU). */
+    /**
+     * permessage-deflate; frames under the configured size go out uncompressed (not worth the CPU). Offers with
+     * {@code server_no_context_takeover} or {@code server_max_window_bits=15} are accepted, other window sizes
+     * declined ({@link DeflateWindowHandshaker}).
+     */
     private WebSocketServerExtensionHandler compression() {
         int minSize = config.ws().compressionMinSize();
         WebSocketExtensionFilter skipSmall = new WebSocketExtensionFilter() {
@@ -157,7 +163,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 return WebSocketExtensionFilter.NEVER_SKIP;
             }
         };
-        return new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(
-                6, false, 15, true, false, filters, config.ws().maxMessageSize()));
+        return new WebSocketServerExtensionHandler(new DeflateWindowHandshaker(new PerMessageDeflateServerExtensionHandshaker(
+                6, false, 15, true, false, filters, config.ws().maxMessageSize())));
     }
 }

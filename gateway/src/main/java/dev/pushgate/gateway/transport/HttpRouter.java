@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
 /**
  * Routes each HTTP request: WebSocket upgrades on the WebSocket path go on down the pipeline to the handshake;
  * everything else is answered here by the endpoint registered for its exact path, the static files, or a JSON
- * error (400 malformed, 404 unknown path, 405 wrong method, 426 a plain request on the WebSocket path).
+ * error (400 malformed, including a target that does not percent-decode and an upgrade request that fails
+ * {@link UpgradeRequestCheck}; 404 unknown path; 405 wrong method; 426 a plain request on the WebSocket path or a
+ * {@code Sec-WebSocket-Version} other than 13).
  * Stateless and shared by every channel.
  */
 @ChannelHandler.Sharable
@@ -53,13 +55,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        QueryStringDecoder query = new QueryStringDecoder(req.uri());
-        String path = query.path();
         if (req.decoderResult().isFailure()) {
-            exchange(ctx, req, query, "invalid").error(HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST,
-                    "malformed HTTP request");
+            exchange(ctx, req, RequestTargets.undecoded(req.uri()), "invalid").error(HttpResponseStatus.BAD_REQUEST,
+                    ErrorCode.BAD_REQUEST, "malformed HTTP request");
             return;
         }
+        QueryStringDecoder query = RequestTargets.decode(req.uri());
+        if (query == null) {
+            exchange(ctx, req, RequestTargets.undecoded(req.uri()), "invalid").error(HttpResponseStatus.BAD_REQUEST,
+                    ErrorCode.BAD_REQUEST, "malformed percent-encoding in the request target");
+            return;
+        }
+        String path = query.path();
         if (path.equals(Routes.WS_PATH) || (echoEnabled && path.equals(Routes.ECHO_PATH))) {
             routeWebSocket(ctx, req, query);
             return;
@@ -85,6 +92,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean upgrade = req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         if (upgrade && req.method().equals(HttpMethod.GET)) {
+            UpgradeRequestCheck.Refusal refusal = UpgradeRequestCheck.check(req);
+            if (refusal != null) {
+                metrics.handshakeFailure(refusal.reason());
+                HttpExchange ex = exchange(ctx, req, query, "ws");
+                if (refusal.status().equals(HttpResponseStatus.UPGRADE_REQUIRED)) {
+                    ex.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequestCheck.VERSION);
+                }
+                ex.error(refusal.status(), ErrorCode.BAD_REQUEST, refusal.message());
+                return;
+            }
             String origin = req.headers().get(HttpHeaderNames.ORIGIN);
             if (!origins.allows(origin, req.headers().get(HttpHeaderNames.HOST))) {
                 metrics.handshakeFailure("origin");
@@ -105,8 +122,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "the WebSocket endpoint takes GET with Upgrade: websocket");
             return;
         }
-        ex.error(HttpResponseStatus.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
-                "this is the WebSocket endpoint: send a WebSocket upgrade request");
+        ex.header(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+                .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequestCheck.VERSION)
+                .error(HttpResponseStatus.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
+                        "this is the WebSocket endpoint: send a WebSocket upgrade request");
     }
 
     /** A {@code token} query parameter is verified before the upgrade; a bad one gets 401 and no WebSocket. */

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -37,10 +36,10 @@ final class MetricsRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        QueryStringDecoder query = new QueryStringDecoder(req.uri());
-        if (req.decoderResult().isFailure()) {
-            new HttpExchange(ctx, req, query, "invalid", metrics).error(HttpResponseStatus.BAD_REQUEST,
-                    ErrorCode.BAD_REQUEST, "malformed HTTP request");
+        QueryStringDecoder query = req.decoderResult().isFailure() ? null : RequestTargets.decode(req.uri());
+        if (query == null) {
+            new HttpExchange(ctx, req, RequestTargets.undecoded(req.uri()), "invalid", metrics).error(
+                    HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "malformed HTTP request");
             return;
         }
         HttpEndpoint endpoint = endpoints.get(query.path());
@@ -61,7 +60,7 @@ final class MetricsRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (ClientFaults.clientCaused(cause)) {
             log.debug("metrics port connection error: remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             log.warn("unexpected error on the metrics port: remote={}", ctx.channel().remoteAddress(), cause);

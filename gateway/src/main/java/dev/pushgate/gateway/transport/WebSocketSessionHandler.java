@@ -18,7 +18,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -46,6 +45,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     private TokenBucket rate;
     private boolean echo;
     private String closeReceived;
+    private boolean ended;
 
     WebSocketSessionHandler(SessionServices services, GatewayConfig config, Consumer<ChannelHandlerContext> onUpgrade) {
         this.services = services;
@@ -143,9 +143,18 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         session.onMessage(message);
     }
 
-    /** The client's Close: answer with the same code (RFC 6455 §5.5.1) unless ours went first, then close. */
+    /**
+     * The client's Close: answer with the same code (RFC 6455 §5.5.1) unless ours went first, then close. A code
+     * RFC 6455 §7.4 does not allow is a protocol error (1002). Netty's decoder has already refused the codes it knows
+     * to be invalid and reasons that are not UTF-8 (see {@link #exceptionCaught}); it lets 5000 and up through.
+     */
     private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
         int code = close.statusCode();
+        if (code >= 0 && !CloseCode.allowedOnWire(code)) {
+            log.debug("protocol violation: id={} reason=close code {}", session.id(), code);
+            connection.fail(CloseCode.PROTOCOL_ERROR);
+            return;
+        }
         closeReceived = code < 0 ? "1005" : Integer.toString(code);
         if (connection.closeSent() != null) {
             ctx.close();
@@ -165,26 +174,39 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (session != null) {
-            session.closed();
-            CloseCode sent = connection.closeSent();
-            String code = sent != null ? Integer.toString(sent.code()) : closeReceived != null ? closeReceived : "abnormal";
-            services.metrics().connectionClosed(code);
-            log.debug("connection closed: id={} code={}", session.id(), code);
-        }
+        ended();
         super.channelInactive(ctx);
     }
 
+    /**
+     * Ends the session, once. Called on {@code channelInactive}, and on an exception once the channel is closed:
+     * Netty's deflate decoder inflates what is left when the channel goes inactive and, on corrupt data, raises from
+     * its own {@code channelInactive}, which then never reaches this handler.
+     */
+    private void ended() {
+        if (session == null || ended) {
+            return;
+        }
+        ended = true;
+        session.closed();
+        CloseCode sent = connection.closeSent();
+        String code = sent != null ? Integer.toString(sent.code()) : closeReceived != null ? closeReceived : "abnormal";
+        services.metrics().connectionClosed(code);
+        log.debug("connection closed: id={} code={}", session.id(), code);
+    }
+
+    /**
+     * The one place that logs a connection's exceptions (this is the last handler, before and after the upgrade).
+     * What a client can cause is logged at DEBUG without a stack trace and, on a WebSocket, ends it with its close
+     * code (Netty's decoders only raise; {@code closeOnProtocolViolation} is off so that exactly one Close, with the
+     * right code, is sent from here). Anything else is a fault of the gateway: WARN with the stack trace, and 1011.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String id = session != null ? session.id() : "-";
         if (cause instanceof TooLongFrameException && connection != null) {
             log.debug("message too big: id={}", id);
             connection.close(CloseCode.MESSAGE_TOO_BIG);
-        } else if (cause instanceof CorruptedWebSocketFrameException e) {
-            // Netty's decoder or UTF-8 validator has already sent the matching Close (1002, 1007 or 1009).
-            log.debug("protocol violation: id={} status={} message={}", id, e.closeStatus(), e.getMessage());
-            ctx.close();
         } else if (cause.getCause() instanceof javax.net.ssl.SSLException) {
             services.metrics().handshakeFailure("tls");
             log.debug("tls handshake failed: remote={} error={}", ctx.channel().remoteAddress(), cause.getCause().toString());
@@ -192,6 +214,15 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof IOException) {
             log.debug("connection error: id={} error={}", id, cause.toString());
             ctx.close();
+        } else if (ClientFaults.clientCaused(cause)) {
+            if (connection != null) {
+                CloseCode code = ClientFaults.closeCode(cause);
+                log.debug("protocol violation: id={} code={} error={}", id, code.code(), cause.toString());
+                connection.fail(code);
+            } else {
+                log.debug("bad request: remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+                ctx.close();
+            }
         } else {
             log.warn("unexpected error on connection: id={}", id, cause);
             if (connection != null) {
@@ -199,6 +230,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             } else {
                 ctx.close();
             }
+        }
+        if (!ctx.channel().isActive()) {
+            ended();
         }
     }
 

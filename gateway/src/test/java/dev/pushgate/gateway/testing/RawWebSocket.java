@@ -20,13 +20,23 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private String handshake;
 
     public RawWebSocket(int port, String path) throws IOException {
         this(port, path, 0);
     }
 
+    /** With extra request header lines ({@code "Name: value\r\n"} each), e.g. a permessage-deflate offer. */
+    public RawWebSocket(int port, String path, String extraHeaders) throws IOException {
+        this(port, path, 0, extraHeaders);
+    }
+
     /** With {@code receiveBuffer > 0}, a small socket receive buffer, so a peer that stops reading fills up fast. */
     public RawWebSocket(int port, String path, int receiveBuffer) throws IOException {
+        this(port, path, receiveBuffer, "");
+    }
+
+    private RawWebSocket(int port, String path, int receiveBuffer, String extraHeaders) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -38,10 +48,11 @@ public final class RawWebSocket implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(key);
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(key) + "\r\n\r\n";
+                + Base64.getEncoder().encodeToString(key) + "\r\n" + extraHeaders + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String status = readHeaders();
+        handshake = readHeaders();
+        String status = handshake.substring(0, handshake.indexOf("\r\n"));
         if (!status.startsWith("HTTP/1.1 101")) {
             throw new IOException("upgrade refused: " + status);
         }
@@ -58,8 +69,12 @@ public final class RawWebSocket implements AutoCloseable {
             head.write(b);
             matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
-        String all = head.toString(StandardCharsets.US_ASCII);
-        return all.substring(0, all.indexOf("\r\n"));
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** The server's 101 response head (status line and headers). */
+    public String handshake() {
+        return handshake;
     }
 
     /** Sends one masked frame with the given first byte (FIN/RSV/opcode) and payload. */
@@ -137,6 +152,18 @@ public final class RawWebSocket implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Sends raw bytes as they are (half a frame, say). */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Resets the connection (TCP RST instead of FIN). */
+    public void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     @Override
