@@ -9,11 +9,13 @@ import dev.pushgate.gateway.api.PublishEndpoint;
 import dev.pushgate.gateway.api.StaticFiles;
 import dev.pushgate.gateway.api.StatsEndpoint;
 import dev.pushgate.gateway.auth.ApiKeys;
+import dev.pushgate.gateway.auth.RemoteKeySet;
 import dev.pushgate.gateway.auth.TokenVerifier;
 import dev.pushgate.gateway.auth.VerificationKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.broker.redis.RedisBroker;
+import dev.pushgate.gateway.config.ConfigException;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
@@ -94,6 +96,8 @@ public final class Gateway implements AutoCloseable {
         return t;
     });
     private final TailDemo tailDemo;
+    /** Connection-token verification, or null when no token key is configured. */
+    private final TokenVerifier tokens;
     private volatile boolean draining;
     private boolean closed;
 
@@ -122,10 +126,7 @@ public final class Gateway implements AutoCloseable {
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
         PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
-        TokenVerifier tokens = config.auth().enabled()
-                ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
-                        config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())
-                : null;
+        this.tokens = config.auth().enabled() ? tokenVerifier(config.auth()) : null;
         PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
@@ -210,6 +211,20 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
+    }
+
+    /** The token verifier of {@code auth}; a key file that cannot be used is a configuration error. */
+    private static TokenVerifier tokenVerifier(GatewayConfig.Auth auth) {
+        VerificationKeys keys;
+        try {
+            keys = VerificationKeys.load(auth.hmacSecret(), auth.rsaPublicKeyFile(), auth.ecPublicKeyFile(),
+                    auth.jwksFile());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        RemoteKeySet remote = auth.jwksUrl() == null ? null
+                : RemoteKeySet.start(auth.jwksUrl(), auth.jwksRefresh(), auth.jwksMinRefetch(), Clock.systemUTC());
+        return new TokenVerifier(keys, remote, Clock.systemUTC(), auth.audience(), auth.issuer());
     }
 
     private static Broker createBroker(GatewayConfig config, MeterRegistry registry) {
@@ -315,6 +330,9 @@ public final class Gateway implements AutoCloseable {
         }
         presence.close();
         broker.close();
+        if (tokens != null) {
+            tokens.close();
+        }
         runtimeMetrics.close();
         registry.close();
         log.info("stopped");
