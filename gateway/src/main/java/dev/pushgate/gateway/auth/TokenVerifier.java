@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Verifies compact JWS connection tokens (HS256, RS256, ES256) with nimbus-jose-jwt (ADR 0006): parsing, the
@@ -32,6 +33,9 @@ import java.util.Set;
  */
 public final class TokenVerifier implements AutoCloseable {
     private static final int MAX_TOKEN_CHARS = 8192;
+    /** The claim a refusal of {@link DefaultJWTClaimsVerifier} names ("JWT aud claim rejected", "... [iss]"). */
+    private static final Pattern AUD = Pattern.compile("\\baud\\b");
+    private static final Pattern ISS = Pattern.compile("\\biss\\b");
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final RemoteKeySet remote;
@@ -116,10 +120,10 @@ public final class TokenVerifier implements AutoCloseable {
         if (m.contains("before use time")) {
             return "token not yet valid";
         }
-        if (m.contains(" aud ")) {
+        if (AUD.matcher(m).find()) {
             return "token audience not accepted";
         }
-        if (m.contains(" iss ")) {
+        if (ISS.matcher(m).find()) {
             return "token issuer not accepted";
         }
         return "token claims not accepted";
