@@ -103,6 +103,8 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config) throws InterruptedException {
         this.config = config;
+        // First: a key file that cannot be used fails the start before anything else is running.
+        this.tokens = config.auth().enabled() ? tokenVerifier(config.auth()) : null;
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GatewayMetrics metrics = new GatewayMetrics(registry);
@@ -126,7 +128,6 @@ public final class Gateway implements AutoCloseable {
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
         PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
-        this.tokens = config.auth().enabled() ? tokenVerifier(config.auth()) : null;
         PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
