@@ -22,6 +22,7 @@ import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
 import dev.pushgate.gateway.metrics.CountingBrokerListener;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.gateway.metrics.JwksMetrics;
 import dev.pushgate.gateway.metrics.MeterNames;
 import dev.pushgate.gateway.metrics.RedisLayerMetrics;
 import dev.pushgate.gateway.metrics.RuntimeMetrics;
@@ -110,6 +111,7 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
+        new JwksMetrics(tokens == null ? null : tokens.remoteKeys()).bindTo(registry);
         this.broker = createBroker(config, registry);
         this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
                 : new InMemoryPresence();

@@ -158,6 +158,9 @@ class AuthTest {
                 c.subscribe("news.after");
             }
             assertEquals(1, requests.get(), "fetched once at start; the unknown kid was within the refetch interval");
+            String scrape = dev.pushgate.gateway.testing.Http.get(TestGateways.httpUrl(g) + "/metrics").body();
+            assertTrue(scrape.contains("pushgate_auth_jwks_fetches_total{result=\"ok\"} 1.0"), scrape);
+            assertTrue(scrape.contains("pushgate_auth_jwks_fetches_total{result=\"error\"} 0.0"), scrape);
         } finally {
             g.close();
             keys.stop(0);

@@ -41,6 +41,8 @@ public final class RemoteKeySet implements AutoCloseable {
     private final ScheduledExecutorService fetcher;
     private final AtomicLong lastFetchMillis = new AtomicLong();
     private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong successes = new AtomicLong();
     private volatile List<JWK> keys = List.of();
 
     private RemoteKeySet(URI url, Duration minRefetch, Clock clock) {
@@ -104,9 +106,19 @@ public final class RemoteKeySet implements AutoCloseable {
         }
     }
 
-    /** How many fetches were attempted (for tests and logs). */
-    long fetches() {
+    /** How many fetches were attempted. */
+    public long fetches() {
         return fetches.get();
+    }
+
+    /** How many fetches brought a key set. */
+    public long successes() {
+        return successes.get();
+    }
+
+    /** How many fetches failed (no answer, not a JWK set); the previous keys stayed in use. */
+    public long failures() {
+        return failures.get();
     }
 
     private void fetch() {
@@ -123,11 +135,13 @@ public final class RemoteKeySet implements AutoCloseable {
             }
             List<JWK> before = keys;
             keys = List.copyOf(usable);
+            successes.incrementAndGet();
             if (!kids(before).equals(kids(usable))) {
                 log.info("token keys fetched: url={} kids={}", url, kids(usable));
             }
         } catch (Exception e) {
             // Everything, so that the periodic refresh keeps running; the old keys stay in use.
+            failures.incrementAndGet();
             log.warn("cannot fetch token keys; keeping the previous ones: url={} error={}", url, e.toString());
         }
     }

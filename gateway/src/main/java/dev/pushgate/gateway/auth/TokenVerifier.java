@@ -151,6 +151,11 @@ public final class TokenVerifier implements AutoCloseable {
         return out;
     }
 
+    /** The JWKS URL's keys, or null when none is configured. */
+    public RemoteKeySet remoteKeys() {
+        return remote;
+    }
+
     /** Stops the JWKS URL refreshes, if any. */
     @Override
     public void close() {
