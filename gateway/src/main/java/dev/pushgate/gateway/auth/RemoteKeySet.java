@@ -43,7 +43,7 @@ public final class RemoteKeySet implements AutoCloseable {
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong successes = new AtomicLong();
-    private volatile List<JWK> keys = List.of();
+    private volatile List<KeyCandidate> keys = List.of();
 
     private RemoteKeySet(URI url, Duration minRefetch, Clock clock) {
         this.url = url;
@@ -85,7 +85,7 @@ public final class RemoteKeySet implements AutoCloseable {
     }
 
     /** The keys of the last successful fetch (RSA and EC public keys); never blocks. */
-    List<JWK> keys() {
+    List<KeyCandidate> keys() {
         return keys;
     }
 
@@ -133,10 +133,10 @@ public final class RemoteKeySet implements AutoCloseable {
                     log.warn("token key left out: reason={}", e.getMessage());
                 }
             }
-            List<JWK> before = keys;
-            keys = List.copyOf(usable);
+            List<KeyCandidate> before = keys;
+            keys = KeyCandidate.of(usable);
             successes.incrementAndGet();
-            if (!kids(before).equals(kids(usable))) {
+            if (!kids(before.stream().map(KeyCandidate::jwk).toList()).equals(kids(usable))) {
                 log.info("token keys fetched: url={} kids={}", url, kids(usable));
             }
         } catch (Exception e) {

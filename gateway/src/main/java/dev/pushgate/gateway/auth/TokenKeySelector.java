@@ -1,16 +1,12 @@
 package dev.pushgate.gateway.auth;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 
@@ -49,12 +45,12 @@ final class TokenKeySelector implements JWSKeySelector<SecurityContext> {
         }
         boolean remoteApplies = remote != null && !alg.equals(JWSAlgorithm.HS256);
         JWKMatcher family = matcher(alg, null);
-        if (!remoteApplies && local.keys().getKeys().stream().noneMatch(family::matches)) {
+        if (!remoteApplies && local.keys().stream().noneMatch(c -> family.matches(c.jwk()))) {
             throw new Refused("unsupported token algorithm");
         }
         JWKMatcher matcher = matcher(alg, header.getKeyID());
         List<Key> keys = new ArrayList<>();
-        add(local.keys().getKeys(), matcher, keys);
+        add(local.keys(), matcher, keys);
         if (remoteApplies) {
             add(remote.keys(), matcher, keys);
         }
@@ -81,20 +77,11 @@ final class TokenKeySelector implements JWSKeySelector<SecurityContext> {
         return b.build();
     }
 
-    private static void add(List<JWK> candidates, JWKMatcher matcher, List<Key> out) throws KeySourceException {
-        try {
-            for (JWK k : candidates) {
-                if (!matcher.matches(k)) {
-                    continue;
-                }
-                if (k instanceof OctetSequenceKey oct) {
-                    out.add(oct.toSecretKey("HmacSHA256"));
-                } else if (k instanceof AsymmetricJWK asymmetric) {
-                    out.add(asymmetric.toPublicKey());
-                }
+    private static void add(List<KeyCandidate> candidates, JWKMatcher matcher, List<Key> out) {
+        for (KeyCandidate c : candidates) {
+            if (matcher.matches(c.jwk())) {
+                out.add(c.key());
             }
-        } catch (JOSEException e) {
-            throw new KeySourceException("unusable token key", e);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The keys configured at start that tokens are checked against, as one nimbus {@link JWKSet}: the HS256 secret
+ * The keys configured at start that tokens are checked against, as nimbus JWKs: the HS256 secret
  * (an {@code oct} key), the PEM RSA and EC P-256 public keys (no {@code kid}) and the keys of a JWKS file (RSA and
  * EC only, each with its {@code kid}). An RSA key under {@link #MIN_RSA_BITS} is refused when loading. Immutable.
  */
@@ -36,10 +36,10 @@ public final class VerificationKeys {
     /** A public key with its optional key id. */
     record Named<K extends PublicKey>(String kid, K key) { }
 
-    private final JWKSet keys;
+    private final List<KeyCandidate> keys;
 
     private VerificationKeys(List<JWK> keys) {
-        this.keys = new JWKSet(keys);
+        this.keys = KeyCandidate.of(keys);
     }
 
     /** Keys given directly (tests): an optional HMAC secret and public keys with optional key ids. */
@@ -75,7 +75,7 @@ public final class VerificationKeys {
     }
 
     /** The keys, for matching by algorithm and {@code kid}. */
-    JWKSet keys() {
+    List<KeyCandidate> keys() {
         return keys;
     }
 
