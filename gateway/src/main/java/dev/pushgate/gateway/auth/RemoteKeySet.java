@@ -17,14 +17,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The keys of a JWKS URL ({@code auth.jwks-url}), fetched on one background daemon thread and read lock-free by
  * the event loops: verifying a token never does I/O. The set is fetched at start (start waits at most
- * {@link #FETCH_TIMEOUT} for it), then every {@code refresh}, and again when a token names a key that is not in
- * the set ({@link #refreshSoon()}), at most once per {@code minRefetch} counted from the previous fetch of any
- * kind. A failed fetch keeps the previous keys and is retried by the next refresh; an RSA key under
+ * {@link #FETCH_TIMEOUT} and a second for it), then every {@code refresh}, and again when a token names a key that
+ * is not in the set ({@link #refreshSoon()}), at most once per {@code minRefetch} counted from the previous fetch of
+ * any kind, and never while such a fetch is still queued or running. A failed fetch keeps the previous keys and is retried by the next refresh; an RSA key under
  * {@link VerificationKeys#MIN_RSA_BITS} is left out of the set with a warning. Thread-safe.
  */
 public final class RemoteKeySet implements AutoCloseable {
@@ -43,6 +44,8 @@ public final class RemoteKeySet implements AutoCloseable {
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong successes = new AtomicLong();
+    /** A triggered fetch is queued or running: at most one waits, whatever the rate limit. */
+    private final AtomicBoolean triggered = new AtomicBoolean();
     private volatile List<KeyCandidate> keys = List.of();
 
     private RemoteKeySet(URI url, Duration minRefetch, Clock clock) {
@@ -96,13 +99,20 @@ public final class RemoteKeySet implements AutoCloseable {
     void refreshSoon() {
         long now = clock.millis();
         long last = lastFetchMillis.get();
-        if (now - last < minRefetchMillis || !lastFetchMillis.compareAndSet(last, now)) {
+        if (now - last < minRefetchMillis || triggered.get() || !lastFetchMillis.compareAndSet(last, now)
+                || !triggered.compareAndSet(false, true)) {
             return;
         }
         try {
-            fetcher.execute(this::fetch);
+            fetcher.execute(() -> {
+                try {
+                    fetch();
+                } finally {
+                    triggered.set(false);
+                }
+            });
         } catch (RejectedExecutionException e) {
-            // closed: the node is stopping
+            triggered.set(false); // closed: the node is stopping
         }
     }
 

@@ -195,6 +195,21 @@ class RemoteKeySetTest {
     }
 
     @Test
+    void withoutARateLimitAtMostOneTriggeredFetchIsInFlight() throws Exception {
+        body = keySet("k1", TestTokens.RSA);
+        remote = RemoteKeySet.start(url(), Duration.ofHours(1), Duration.ZERO, clock);
+        TokenVerifier v = verifier();
+        hang = true;
+        for (int i = 0; i < 200; i++) {
+            refusal(v, TestTokens.rs256(CLAIMS, K2.getPrivate(), "k2"));
+        }
+        assertTrue(hanging.await(10, TimeUnit.SECONDS));
+        release.countDown();
+        Await.until(Duration.ofSeconds(10), () -> remote.successes() == 2, () -> "the triggered fetch ends");
+        assertEquals(2, requests.get(), "start + one triggered fetch for 200 unknown kids");
+    }
+
+    @Test
     void startingWhileTheServerIsDownDoesNotFail() throws Exception {
         int dead;
         try (ServerSocket s = new ServerSocket(0)) {
