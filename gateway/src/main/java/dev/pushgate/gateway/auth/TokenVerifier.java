@@ -93,7 +93,7 @@ public final class TokenVerifier implements AutoCloseable {
         } catch (BadJOSEException | JOSEException e) {
             throw new TokenException("bad token signature");
         }
-        return claims(set);
+        return claims(set, jwt);
     }
 
     private static SignedJWT parse(String token) throws TokenException {
@@ -129,9 +129,10 @@ public final class TokenVerifier implements AutoCloseable {
         return "token claims not accepted";
     }
 
-    private static Claims claims(JWTClaimsSet set) throws TokenException {
+    private static Claims claims(JWTClaimsSet set, SignedJWT jwt) throws TokenException {
         String sub = set.getSubject();
-        if (sub == null || sub.isEmpty()) {
+        // nimbus turns a numeric sub into a string (for non-compliant issuers); ours must be a JSON string.
+        if (sub == null || sub.isEmpty() || !(jwt.getPayload().toJSONObject().get("sub") instanceof String)) {
             throw new TokenException("token without sub");
         }
         Date exp = set.getExpirationTime();

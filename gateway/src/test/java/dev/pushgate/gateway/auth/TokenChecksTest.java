@@ -151,6 +151,17 @@ class TokenChecksTest {
     }
 
     @Test
+    void claimsOfTheWrongTypeAreMalformed() {
+        TokenVerifier v = hmac("", "");
+        assertEquals("token without sub", refusal(v, TestTokens.hs256("{\"sub\":42}")));
+        assertEquals("token without sub", refusal(v, TestTokens.hs256("{\"sub\":null}")));
+        assertEquals("malformed token", refusal(v, TestTokens.hs256("{\"sub\":\"u\",\"exp\":\"soon\"}")));
+        assertEquals("malformed token", refusal(v, TestTokens.hs256("[1,2]")));
+        assertEquals("token without sub", refusal(v, TestTokens.hs256("{\"sub\":\"\"}")));
+        assertEquals("malformed token", refusal(v, TestTokens.hs256(CLAIMS).replace(".", "..")));
+    }
+
+    @Test
     void psychicEcdsaSignatureIsRefused() {
         // CVE-2022-21449: r = s = 0 verified as valid on JDK 17.0.0-17.0.2; nimbus also refuses it itself.
         TokenVerifier v = new TokenVerifier(new VerificationKeys(null, List.of(),
