@@ -9,17 +9,20 @@ import dev.pushgate.gateway.api.PublishEndpoint;
 import dev.pushgate.gateway.api.StaticFiles;
 import dev.pushgate.gateway.api.StatsEndpoint;
 import dev.pushgate.gateway.auth.ApiKeys;
+import dev.pushgate.gateway.auth.RemoteKeySet;
 import dev.pushgate.gateway.auth.TokenVerifier;
 import dev.pushgate.gateway.auth.VerificationKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.broker.redis.RedisBroker;
+import dev.pushgate.gateway.config.ConfigException;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
 import dev.pushgate.gateway.metrics.CountingBrokerListener;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.gateway.metrics.JwksMetrics;
 import dev.pushgate.gateway.metrics.MeterNames;
 import dev.pushgate.gateway.metrics.RedisLayerMetrics;
 import dev.pushgate.gateway.metrics.RuntimeMetrics;
@@ -94,16 +97,21 @@ public final class Gateway implements AutoCloseable {
         return t;
     });
     private final TailDemo tailDemo;
+    /** Connection-token verification, or null when no token key is configured. */
+    private final TokenVerifier tokens;
     private volatile boolean draining;
     private boolean closed;
 
     private Gateway(GatewayConfig config) throws InterruptedException {
         this.config = config;
+        // First: a key file that cannot be used fails the start before anything else is running.
+        this.tokens = config.auth().enabled() ? tokenVerifier(config.auth()) : null;
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GatewayMetrics metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
+        new JwksMetrics(tokens == null ? null : tokens.remoteKeys()).bindTo(registry);
         this.broker = createBroker(config, registry);
         this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
                 : new InMemoryPresence();
@@ -122,10 +130,6 @@ public final class Gateway implements AutoCloseable {
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
         PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
-        TokenVerifier tokens = config.auth().enabled()
-                ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
-                        config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())
-                : null;
         PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
@@ -210,6 +214,20 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
+    }
+
+    /** The token verifier of {@code auth}; a key file that cannot be used is a configuration error. */
+    private static TokenVerifier tokenVerifier(GatewayConfig.Auth auth) {
+        VerificationKeys keys;
+        try {
+            keys = VerificationKeys.load(auth.hmacSecret(), auth.rsaPublicKeyFile(), auth.ecPublicKeyFile(),
+                    auth.jwksFile());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        RemoteKeySet remote = auth.jwksUrl() == null ? null
+                : RemoteKeySet.start(auth.jwksUrl(), auth.jwksRefresh(), auth.jwksMinRefetch(), Clock.systemUTC());
+        return new TokenVerifier(keys, remote, Clock.systemUTC(), auth.audience(), auth.issuer());
     }
 
     private static Broker createBroker(GatewayConfig config, MeterRegistry registry) {
@@ -315,6 +333,9 @@ public final class Gateway implements AutoCloseable {
         }
         presence.close();
         broker.close();
+        if (tokens != null) {
+            tokens.close();
+        }
         runtimeMetrics.close();
         registry.close();
         log.info("stopped");

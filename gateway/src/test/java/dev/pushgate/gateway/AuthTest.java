@@ -7,12 +7,25 @@ import dev.pushgate.gateway.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.sun.net.httpserver.HttpServer;
+import dev.pushgate.gateway.config.ConfigException;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,5 +118,83 @@ class AuthTest {
             assertEquals("forbidden", c.awaitReply(id).path("code").asText());
             assertEquals(4501, c.awaitClose());
         }
+    }
+
+    private static String url(Gateway g, String token) {
+        return TestGateways.wsUrl(g) + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jwksUrlKeysWithAudienceAndIssuerAndTheKeyServerGoingDown() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        byte[] jwks = new JWKSet(new RSAKey.Builder((RSAPublicKey) TestTokens.RSA.getPublic()).keyID("k1").build())
+                .toString().getBytes(StandardCharsets.UTF_8);
+        HttpServer keys = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        keys.createContext("/jwks.json", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, jwks.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(jwks);
+            }
+        });
+        keys.start();
+        String claims = "{\"sub\":\"erin\",\"exp\":" + (java.time.Instant.now().getEpochSecond() + 300)
+                + ",\"aud\":\"pushgate\",\"iss\":\"https://id.example.com/\",\"subs\":[\"news.*\"]}";
+        Gateway g = TestGateways.start(Map.of(
+                "auth.jwks-url", "http://127.0.0.1:" + keys.getAddress().getPort() + "/jwks.json",
+                "auth.audience", "pushgate", "auth.issuer", "https://id.example.com/"));
+        try {
+            try (WsClient c = WsClient.connect(url(g, TestTokens.rs256(claims, TestTokens.RSA.getPrivate(), "k1")))) {
+                c.subscribe("news.sports");
+            }
+            assertThrows(Exception.class, () -> WsClient.connect(url(g, TestTokens.rs256(
+                    claims.replace("pushgate", "other"), TestTokens.RSA.getPrivate(), "k1"))), "wrong aud: 401");
+            assertThrows(Exception.class, () -> WsClient.connect(url(g, TestTokens.rs256(
+                    TestTokens.claims("erin", 300L, null, null), TestTokens.RSA.getPrivate(), "k1"))), "no aud/iss: 401");
+            keys.stop(0);
+            assertThrows(Exception.class, () -> WsClient.connect(url(g, TestTokens.rs256(claims,
+                    TestTokens.rsa(2048).getPrivate(), "unknown"))), "unknown kid: 401");
+            try (WsClient c = WsClient.connect(url(g, TestTokens.rs256(claims, TestTokens.RSA.getPrivate(), "k1")))) {
+                c.subscribe("news.after");
+            }
+            assertEquals(1, requests.get(), "fetched once at start; the unknown kid was within the refetch interval");
+            String scrape = dev.pushgate.gateway.testing.Http.get(TestGateways.httpUrl(g) + "/metrics").body();
+            assertTrue(scrape.contains("pushgate_auth_jwks_fetches_total{result=\"ok\"} 1.0"), scrape);
+            assertTrue(scrape.contains("pushgate_auth_jwks_fetches_total{result=\"error\"} 0.0"), scrape);
+        } finally {
+            g.close();
+            keys.stop(0);
+        }
+    }
+
+    @Test
+    void aDeadJwksUrlAtStartStillStartsTheNode() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        Gateway g = TestGateways.start(Map.of("auth.jwks-url", "http://127.0.0.1:" + dead + "/jwks.json",
+                "auth.hmac-secret", TestTokens.SECRET));
+        try {
+            try (WsClient c = WsClient.connect(url(g, TestTokens.hs256(TestTokens.claims("f", 60L, "[\"news.f\"]", null))))) {
+                c.subscribe("news.f");
+            }
+            assertThrows(Exception.class, () -> WsClient.connect(url(g, TestTokens.rs256(
+                    TestTokens.claims("f", 60L, null, null), TestTokens.RSA.getPrivate(), "k1"))));
+        } finally {
+            g.close();
+        }
+    }
+
+    @Test
+    void unusableKeyConfigurationIsAConfigError(@TempDir Path dir) throws Exception {
+        Path small = TestTokens.pem(dir, "small.pem", TestTokens.rsa(1024).getPublic());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TestGateways.start(Map.of("auth.rsa-public-key-file", small.toString())));
+        assertTrue(e.getMessage().contains("at least 2048"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> TestGateways.start(Map.of("auth.jwks-url", "file:///etc/passwd")));
+        assertTrue(e.getMessage().contains("auth.jwks-url"), e.getMessage());
+        assertDoesNotThrow(() -> TestGateways.start(Map.of("auth.rsa-public-key-file",
+                TestTokens.pem(dir, "ok.pem", TestTokens.RSA.getPublic()).toString())).close());
     }
 }

@@ -5,7 +5,16 @@ import java.util.List;
 
 /**
  * What a verified connection token says: who the user is, until when, and which topics it may subscribe and
- * publish to. Patterns are exact topics or a prefix ending in {@code *} ({@code news.*}, {@code user:42*}).
+ * publish to. A pattern is one of:
+ * <ul>
+ *   <li>an exact topic ({@code user:42}) — that topic only;</li>
+ *   <li>{@code *} — every topic;</li>
+ *   <li>a prefix ending in {@code .*} or {@code :*} ({@code news.*}, {@code user:42:*}) — every topic that starts
+ *       with the prefix including its separator and has at least one more character ({@code news.sports},
+ *       {@code news.sports.live}), but not the prefix alone ({@code news}) nor a longer name ({@code newsroom}).</li>
+ * </ul>
+ * A {@code *} anywhere else ({@code user:42*}, {@code news.*.live}) matches nothing: {@code *} is never part of a
+ * topic, and a pattern that is not a whole segment would grant more than it seems to ({@code user:420}).
  *
  * @param user      the {@code sub} claim
  * @param expiresAt the {@code exp} claim, or null for a token that does not expire
@@ -24,10 +33,27 @@ public record Claims(String user, Instant expiresAt, List<String> subscribe, Lis
 
     static boolean matches(List<String> patterns, String topic) {
         for (String p : patterns) {
-            if (p.endsWith("*") ? topic.startsWith(p.substring(0, p.length() - 1)) : p.equals(topic)) {
+            if (matches(p, topic)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether one pattern grants {@code topic}; see the class comment for the rules. */
+    static boolean matches(String pattern, String topic) {
+        int star = pattern.indexOf('*');
+        if (star < 0) {
+            return pattern.equals(topic);
+        }
+        if (star != pattern.length() - 1) {
+            return false;
+        }
+        if (star == 0) {
+            return true;
+        }
+        char separator = pattern.charAt(star - 1);
+        return star >= 2 && (separator == '.' || separator == ':')
+                && topic.length() > star && topic.startsWith(pattern.substring(0, star));
     }
 }

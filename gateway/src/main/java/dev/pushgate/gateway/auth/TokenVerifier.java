@@ -1,41 +1,74 @@
 package dev.pushgate.gateway.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.PublicKey;
-import java.security.Signature;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Verifies compact JWS connection tokens (HS256, RS256, ES256) with the JDK's crypto. The algorithm in the header
- * only selects among keys of its own family: HS256 is checked against the configured secret and nothing else, so a
- * token signed with an RSA public key as an HMAC secret (key confusion) fails, and {@code alg: none} is refused.
- * Claims: {@code sub} (required), {@code exp}, {@code nbf}, {@code subs}, {@code pubs}. Thread-safe.
+ * Verifies compact JWS connection tokens (HS256, RS256, ES256) with nimbus-jose-jwt (ADR 0006): parsing, the
+ * signature, {@code crit} (any critical header is refused: we understand no extension), {@code exp} and
+ * {@code nbf} (no leeway), and when configured {@code aud} (the token's audience must include it) and {@code iss}
+ * (must equal it). {@link TokenKeySelector} binds each algorithm to keys of its own type. Claims: {@code sub}
+ * (required, a non-empty string), {@code subs}, {@code pubs}. Never does I/O (keys of a JWKS URL come from
+ * {@link RemoteKeySet}'s cache), so it may run on an event loop. Thread-safe.
  */
-public final class TokenVerifier {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class TokenVerifier implements AutoCloseable {
     private static final int MAX_TOKEN_CHARS = 8192;
+    /** The claim a refusal of {@link DefaultJWTClaimsVerifier} names ("JWT aud claim rejected", "... [iss]"). */
+    private static final Pattern AUD = Pattern.compile("\\baud\\b");
+    private static final Pattern ISS = Pattern.compile("\\biss\\b");
 
-    private final VerificationKeys keys;
-    private final Clock clock;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final RemoteKeySet remote;
 
     public TokenVerifier(VerificationKeys keys, Clock clock) {
-        this.keys = keys;
-        this.clock = clock;
+        this(keys, null, clock, "", "");
     }
 
-    /** Verifies {@code token} and returns its claims, or throws with a client-safe reason. */
+    /**
+     * @param remote   the keys of a JWKS URL, or null; closed with this verifier
+     * @param audience the required {@code aud} value, or empty for no check
+     * @param issuer   the required {@code iss} value, or empty for no check
+     */
+    public TokenVerifier(VerificationKeys keys, RemoteKeySet remote, Clock clock, String audience, String issuer) {
+        this.remote = remote;
+        JWTClaimsSet exact = issuer.isEmpty() ? new JWTClaimsSet.Builder().build()
+                : new JWTClaimsSet.Builder().issuer(issuer).build();
+        Set<String> audiences = audience.isEmpty() ? null : Set.of(audience);
+        DefaultJWTClaimsVerifier<SecurityContext> claims =
+                new DefaultJWTClaimsVerifier<>(audiences, exact, new HashSet<>(), new HashSet<>()) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant());
+                    }
+                };
+        claims.setMaxClockSkew(0);
+        processor.setJWSKeySelector(new TokenKeySelector(keys, remote));
+        processor.setJWTClaimsSetVerifier(claims);
+        // Any typ (as before nimbus): aud and iss, when configured, are what tell our tokens from others.
+        processor.setJWSTypeVerifier((type, context) -> { });
+    }
+
+    /** Verifies {@code token} and returns its claims, or throws with a client-safe reason. Never blocks. */
     public Claims verify(String token) throws TokenException {
         if (token == null || token.isEmpty()) {
             throw new TokenException("missing token");
@@ -43,119 +76,92 @@ public final class TokenVerifier {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw new TokenException("token too long");
         }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            throw new TokenException("malformed token");
-        }
-        JsonNode header = json(parts[0]);
-        JsonNode payload = json(parts[1]);
-        byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        byte[] signature = base64(parts[2]);
-        String alg = header.path("alg").asText("");
-        String kid = header.path("kid").isTextual() ? header.get("kid").asText() : null;
-        boolean ok = switch (alg) {
-            case "HS256" -> hmac(signed, signature);
-            case "RS256" -> anyKey(keys.rsa(), kid, "SHA256withRSA", signed, signature);
-            case "ES256" -> anyKey(keys.ec(), kid, "SHA256withECDSAinP1363Format", signed, signature);
-            default -> throw new TokenException("unsupported token algorithm");
-        };
-        if (!ok) {
+        SignedJWT jwt = parse(token);
+        JWTClaimsSet set;
+        try {
+            set = processor.process(jwt, null);
+        } catch (TokenKeySelector.Refused e) {
+            throw new TokenException(e.getMessage());
+        } catch (ExpiredJWTException e) {
+            throw new TokenException("token expired", true);
+        } catch (BadJWSException e) {
+            // nimbus's verifiers refuse every crit parameter they were not told about (we defer none).
+            throw new TokenException(jwt.getHeader().getCriticalParams() == null ? "bad token signature"
+                    : "unsupported critical token header");
+        } catch (BadJWTException e) {
+            throw new TokenException(reason(e));
+        } catch (BadJOSEException | JOSEException e) {
             throw new TokenException("bad token signature");
         }
-        return claims(payload);
+        return claims(set, jwt);
     }
 
-    private Claims claims(JsonNode p) throws TokenException {
-        if (!p.isObject()) {
+    private static SignedJWT parse(String token) throws TokenException {
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(token);
+        } catch (ParseException | RuntimeException e) {
             throw new TokenException("malformed token");
         }
-        long now = clock.instant().getEpochSecond();
-        if (p.has("nbf") && (!p.get("nbf").isNumber() || p.get("nbf").asLong() > now)) {
-            throw new TokenException("token not yet valid");
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw new TokenException("unsupported token algorithm"); // alg none (PlainJWT) or an encrypted token
         }
-        Instant exp = null;
-        if (p.has("exp")) {
-            if (!p.get("exp").isNumber()) {
-                throw new TokenException("malformed token");
-            }
-            if (p.get("exp").asLong() <= now) {
-                throw new TokenException("token expired", true);
-            }
-            exp = Instant.ofEpochSecond(p.get("exp").asLong());
+        try {
+            signed.getJWTClaimsSet(); // a payload that is not a claims set (or a bad exp, nbf, sub type)
+        } catch (ParseException e) {
+            throw new TokenException("malformed token");
         }
-        if (!p.path("sub").isTextual() || p.get("sub").asText().isEmpty()) {
+        return signed;
+    }
+
+    /** A client-safe reason for a refused claims set, from the checks of {@link DefaultJWTClaimsVerifier}. */
+    private static String reason(BadJWTException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("before use time")) {
+            return "token not yet valid";
+        }
+        if (AUD.matcher(m).find()) {
+            return "token audience not accepted";
+        }
+        if (ISS.matcher(m).find()) {
+            return "token issuer not accepted";
+        }
+        return "token claims not accepted";
+    }
+
+    private static Claims claims(JWTClaimsSet set, SignedJWT jwt) throws TokenException {
+        String sub = set.getSubject();
+        // nimbus turns a numeric sub into a string (for non-compliant issuers); ours must be a JSON string.
+        if (sub == null || sub.isEmpty() || !(jwt.getPayload().toJSONObject().get("sub") instanceof String)) {
             throw new TokenException("token without sub");
         }
-        return new Claims(p.get("sub").asText(), exp, strings(p.path("subs")), strings(p.path("pubs")));
+        Date exp = set.getExpirationTime();
+        return new Claims(sub, exp == null ? null : Instant.ofEpochMilli(exp.getTime()),
+                strings(set.getClaim("subs")), strings(set.getClaim("pubs")));
     }
 
-    private boolean hmac(byte[] signed, byte[] signature) throws TokenException {
-        byte[] secret = keys.hmacSecret();
-        if (secret == null) {
-            throw new TokenException("unsupported token algorithm");
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return MessageDigest.isEqual(mac.doFinal(signed), signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private static <K extends PublicKey> boolean anyKey(List<VerificationKeys.Named<K>> candidates, String kid,
-                                                        String algorithm, byte[] signed, byte[] signature)
-            throws TokenException {
-        if (candidates.isEmpty()) {
-            throw new TokenException("unsupported token algorithm");
-        }
-        for (VerificationKeys.Named<K> k : candidates) {
-            if (kid != null && k.kid() != null && !kid.equals(k.kid())) {
-                continue;
-            }
-            try {
-                Signature s = Signature.getInstance(algorithm);
-                s.initVerify(k.key());
-                s.update(signed);
-                if (s.verify(signature)) {
-                    return true;
-                }
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                // a malformed signature is simply not a valid one
-            }
-        }
-        return false;
-    }
-
-    private static JsonNode json(String part) throws TokenException {
-        try {
-            JsonNode n = JSON.readTree(base64(part));
-            if (n == null || !n.isObject()) {
-                throw new TokenException("malformed token");
-            }
-            return n;
-        } catch (java.io.IOException e) {
-            throw new TokenException("malformed token");
-        }
-    }
-
-    private static byte[] base64(String part) throws TokenException {
-        try {
-            return Base64.getUrlDecoder().decode(part);
-        } catch (IllegalArgumentException e) {
-            throw new TokenException("malformed token");
-        }
-    }
-
-    private static List<String> strings(JsonNode array) {
+    private static List<String> strings(Object claim) {
         List<String> out = new ArrayList<>();
-        if (array.isArray()) {
-            array.forEach(n -> {
-                if (n.isTextual()) {
-                    out.add(n.asText());
+        if (claim instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof String s) {
+                    out.add(s);
                 }
-            });
+            }
         }
         return out;
+    }
+
+    /** The JWKS URL's keys, or null when none is configured. */
+    public RemoteKeySet remoteKeys() {
+        return remote;
+    }
+
+    /** Stops the JWKS URL refreshes, if any. */
+    @Override
+    public void close() {
+        if (remote != null) {
+            remote.close();
+        }
     }
 }

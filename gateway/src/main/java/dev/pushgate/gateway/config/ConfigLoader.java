@@ -311,8 +311,30 @@ public final class ConfigLoader {
         if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new ConfigException(label("auth.hmac-secret") + ": must be at least 32 bytes");
         }
+        Duration refresh = duration("auth.jwks-refresh");
+        if (refresh.isZero()) {
+            throw new ConfigException(label("auth.jwks-refresh") + ": must be more than 0");
+        }
         return new GatewayConfig.Auth(secret, path("auth.rsa-public-key-file"), path("auth.ec-public-key-file"),
-                path("auth.jwks-file"), duration("auth.refresh-warning"));
+                path("auth.jwks-file"), duration("auth.refresh-warning"), jwksUrl(), refresh,
+                duration("auth.jwks-min-refetch"), raw("auth.audience").trim(), raw("auth.issuer").trim());
+    }
+
+    private URI jwksUrl() {
+        String v = raw("auth.jwks-url").trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(v);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException(label("auth.jwks-url") + ": must be an http:// or https:// URL, got '" + v + "'");
     }
 
     private URI redisUri() {

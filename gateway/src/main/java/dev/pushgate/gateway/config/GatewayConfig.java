@@ -64,12 +64,17 @@ public record GatewayConfig(
     /** The optional TLS listener. Files are {@code null} when not configured. */
     public record Tls(boolean enabled, int port, Path certFile, Path keyFile, Duration reloadInterval) { }
 
-    /** Connection-token verification keys; all empty/null means tokens are not in use. */
+    /**
+     * Connection-token verification keys and checks; all keys empty/null means tokens are not in use. An empty
+     * {@code audience} or {@code issuer} is not checked; {@code jwksUrl} is null when not configured.
+     */
     public record Auth(String hmacSecret, Path rsaPublicKeyFile, Path ecPublicKeyFile, Path jwksFile,
-                       Duration refreshWarning) {
+                       Duration refreshWarning, java.net.URI jwksUrl, Duration jwksRefresh, Duration jwksMinRefetch,
+                       String audience, String issuer) {
         /** Whether any token key is configured. */
         public boolean enabled() {
-            return !hmacSecret.isEmpty() || rsaPublicKeyFile != null || ecPublicKeyFile != null || jwksFile != null;
+            return !hmacSecret.isEmpty() || rsaPublicKeyFile != null || ecPublicKeyFile != null || jwksFile != null
+                    || jwksUrl != null;
         }
     }
 

@@ -42,6 +42,8 @@ public final class MeterNames {
     public static final String CONNECTIONS_REFUSED = "pushgate.connections.refused";
     /** Counter: connection tokens refused, tag {@code reason} (invalid, expired). */
     public static final String AUTH_FAILURES = "pushgate.auth.failures";
+    /** Counter: fetches of the {@code auth.jwks-url} key set, tag {@code result} (ok, error). */
+    public static final String JWKS_FETCHES = "pushgate.auth.jwks.fetches";
     /** Counter: client messages refused by the per-connection rate limit. */
     public static final String RATE_LIMITED = "pushgate.client.rate.limited";
     /** Counter: HTTP requests answered, tags {@code route} and {@code status}. */

@@ -54,6 +54,34 @@ public final class TestTokens {
         return sign("{\"alg\":\"ES256\"}", claims, "SHA256withECDSAinP1363Format", key);
     }
 
+    /** RS256 with a {@code kid} header. */
+    public static String rs256(String claims, PrivateKey key, String kid) {
+        return sign("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}", claims, "SHA256withRSA", key);
+    }
+
+    /** HS256 with the test secret under any header JSON (which should say {@code "alg":"HS256"}). */
+    public static String hs256WithHeader(String headerJson, String claims) {
+        String input = part(headerJson) + "." + part(claims);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return input + "." + b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An RSA key pair of {@code bits} (e.g. a too-small 1024). */
+    public static KeyPair rsa(int bits) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(bits);
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code alg: none} with an empty signature. */
     public static String none(String claims) {
         return part("{\"alg\":\"none\"}") + "." + part(claims) + ".";
