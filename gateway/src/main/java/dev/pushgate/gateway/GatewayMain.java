@@ -127,7 +127,7 @@ public final class GatewayMain {
                         + "       (--config=FILE and --port=N work too)\n\n")
                 .append("Every key can be set in the YAML file or by its environment variable. Sizes take B, KiB, MiB\n"
                         + "or GiB (64KiB), durations ms, s, m or h (30s); 0 needs no unit. An unknown key or GATEWAY_*\n"
-                        + "variable stops the gateway.\n\n");
+                        + "variable stops the gateway. Booleans are true or false.\n\n");
         for (ConfigKey k : ConfigKeys.ALL) {
             sb.append(String.format("  %-26s %-32s default %-24s%n      %s%n", k.name(), k.envVar(),
                     k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue(), k.meaning()));

@@ -3,8 +3,6 @@ package dev.pushgate.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pushgate.gateway.config.ConfigKey;
-import dev.pushgate.gateway.config.ConfigKeys;
 import dev.pushgate.gateway.config.ConfigLoader;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.testing.Await;
@@ -102,17 +100,7 @@ class OpsDeployFilesTest {
     // ---- the gateway's own view ----------------------------------------------------------------------------
 
     private static boolean knownVariable(String var) {
-        if (ConfigKeys.ALL.stream().map(ConfigKey::envVar).anyMatch(var::equals)) {
-            return true;
-        }
-        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
-            String suffix = ConfigKey.envVarOf("x." + field).substring("GATEWAY_X".length());
-            if (var.equals(ConfigKey.envVarOf("namespace-defaults." + field))
-                    || var.startsWith("GATEWAY_NAMESPACES_") && var.endsWith(suffix)) {
-                return true;
-            }
-        }
-        return false;
+        return ConfigLoader.keyOfEnvVar(var) != null;
     }
 
     /** Loads the gateway configuration a container would get from {@code env}; fails on unknown or bad values. */
@@ -231,6 +219,61 @@ class OpsDeployFilesTest {
         for (JsonNode ds : JSON.readTree(ROOT.resolve(dashboards).resolve("pushgate.json").toFile()).findValues("datasource")) {
             assertEquals(uid, ds.path("uid").asText(), "dashboard datasource is the provisioned one");
         }
+    }
+
+    @Test
+    void composeBuildsOneImageAndPublishesThePortsTheReadmeNames() throws IOException {
+        JsonNode services = yamlOne("docker-compose.yml").path("services");
+        List<String> building = new ArrayList<>();
+        Set<String> images = new HashSet<>();
+        Map<String, Integer> published = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> s = it.next();
+            boolean gateway = s.getValue().path("environment").has("GATEWAY_LAYER");
+            if (s.getValue().has("build")) {
+                building.add(s.getKey());
+            }
+            if (gateway) {
+                images.add(s.getValue().path("image").asText());
+                if (!s.getValue().has("build")) {
+                    assertEquals("never", s.getValue().path("pull_policy").asText(),
+                            s.getKey() + " runs the image another service builds: it must not pull it");
+                }
+                for (JsonNode mapping : s.getValue().path("ports")) {
+                    published.put(s.getKey(), Integer.parseInt(mapping.asText().split(":")[0]));
+                }
+            }
+        }
+        assertEquals(List.of("gateway1"), building, "one service builds the image");
+        assertEquals(Set.of("pushgate-gateway:dev"), images, "every node runs the one image");
+        assertEquals(Map.of("gateway1", 8081, "gateway2", 8082), published);
+        assertTrue(services.path("nginx").path("ports").toString().contains("\"8080:8080\""));
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        assertTrue(readme.contains("the nodes also answer directly on 8081 and 8082"), "README's compose ports");
+        // The two-node example without compose uses the same ports.
+        for (int port : published.values()) {
+            assertTrue(readme.contains("GATEWAY_PORT=" + port + " java -jar"), "README's two-node example on " + port);
+        }
+        assertTrue(Files.readString(ROOT.resolve("deploy/Dockerfile")).contains("-t pushgate-gateway:dev"));
+    }
+
+    @Test
+    void nginxKeepsTheOperatorEndpointsOffThePublicSide() throws IOException {
+        String conf = Files.readString(ROOT.resolve("deploy/nginx.conf")).replaceAll("#[^\n]*", "");
+        Map<String, String> locations = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("location\\s+(=\\s*)?(\\S+)\\s*\\{([^}]*)}").matcher(conf);
+        while (m.find()) {
+            locations.put((m.group(1) == null ? "" : "= ") + m.group(2), m.group(3).trim());
+        }
+        for (String operatorOnly : List.of("/metrics", "/api/stats", "/admin")) {
+            assertEquals("deny all;", locations.get("= " + operatorOnly), "nginx must refuse " + operatorOnly);
+        }
+        // Only the catch-all proxies; no other prefix or regex location could win over the exact matches.
+        assertEquals(Set.of("/", "= /metrics", "= /api/stats", "= /admin"), locations.keySet());
+        assertTrue(locations.get("/").contains("proxy_pass http://pushgate;"));
+        // The compose file mounts this very file into nginx.
+        assertEquals("deploy/nginx.conf", sourceOf(mounts(yamlOne("docker-compose.yml").path("services")
+                .path("nginx")), "/etc/nginx/nginx.conf"));
     }
 
     @Test

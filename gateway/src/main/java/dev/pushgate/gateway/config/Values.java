@@ -6,7 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the value forms the configuration accepts, and only those: integers (plain counts), booleans, durations
+ * Parses the value forms the configuration accepts, and only those: integers (plain counts), booleans
+ * ({@code true}/{@code false}, any case), durations
  * ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}) and sizes ({@code 512B}, {@code 64KiB}, {@code 1MiB},
  * {@code 1GiB}). Units are case-sensitive and written right after the number; a duration or size needs its unit, except
  * {@code 0}, which means the same in every unit. Anything else ({@code 64KB}, {@code 1m} as a size, {@code 30} as a
@@ -39,8 +40,8 @@ final class Values {
 
     static boolean bool(String key, String raw) {
         return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
+            case "true" -> true;
+            case "false" -> false;
             default -> throw new ConfigException(key + ": not a boolean (true/false): '" + raw + "'");
         };
     }

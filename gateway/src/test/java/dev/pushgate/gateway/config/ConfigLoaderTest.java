@@ -124,6 +124,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void booleansAreTrueOrFalse() {
+        assertTrue(ConfigLoader.of(Map.of("ws.echo-enabled", "TRUE")).ws().echoEnabled());
+        for (String v : List.of("yes", "on", "1", "no", "off", "0", "")) {
+            assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("ws.echo-enabled", v)), v);
+        }
+    }
+
+    @Test
     void aBadUnitInTheFileNamesTheKeyAndTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gateway.yaml");
         Files.writeString(file, "ws:\n  max-frame-size: 16KB\n");
