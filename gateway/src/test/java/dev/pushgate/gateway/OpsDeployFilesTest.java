@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,10 +158,9 @@ class OpsDeployFilesTest {
     void composeWiresNodesPrometheusAndGrafanaTogether() throws IOException {
         JsonNode services = yamlOne("docker-compose.yml").path("services");
         Map<String, GatewayConfig> gateways = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> s = it.next();
+        for (Map.Entry<String, JsonNode> s : services.properties()) {
             Map<String, String> env = new HashMap<>();
-            s.getValue().path("environment").fields().forEachRemaining(e -> env.put(e.getKey(),
+            s.getValue().path("environment").properties().forEach(e -> env.put(e.getKey(),
                     interpolate(e.getValue().asText())));
             if (env.keySet().stream().noneMatch(k -> k.startsWith("GATEWAY_"))) {
                 continue;
@@ -227,8 +225,7 @@ class OpsDeployFilesTest {
         List<String> building = new ArrayList<>();
         Set<String> images = new HashSet<>();
         Map<String, Integer> published = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> s = it.next();
+        for (Map.Entry<String, JsonNode> s : services.properties()) {
             boolean gateway = s.getValue().path("environment").has("GATEWAY_LAYER");
             if (s.getValue().has("build")) {
                 building.add(s.getKey());
@@ -550,7 +547,7 @@ class OpsDeployFilesTest {
 
     private static Map<String, String> labels(JsonNode node) {
         Map<String, String> m = new HashMap<>();
-        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        node.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         assertFalse(m.isEmpty(), "empty label set");
         return m;
     }

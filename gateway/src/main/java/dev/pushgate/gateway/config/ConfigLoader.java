@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,9 +71,7 @@ public final class ConfigLoader {
     }
 
     private void flatten(String prefix, JsonNode node, String source) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             String name = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
             JsonNode v = f.getValue();
             if (v.isObject()) {
