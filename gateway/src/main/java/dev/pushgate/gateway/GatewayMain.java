@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code java -jar gateway.jar [--config file.yaml] [--port N] [--version] [--help]}: loads the configuration, starts the node
+ * {@code java -jar gateway.jar [--config file.yaml] [--port N] [--help]}: loads the configuration, starts the node
  * and drains it on SIGTERM/SIGINT. Exit status 2 means invalid configuration or arguments.
  */
 public final class GatewayMain {
