@@ -13,7 +13,7 @@
 # Environment:
 #   REDIS_PORT (6379)  GW_PORTS ("8080 8081")  PEER_PORTS ("3000 3001")  API_KEY (generated)
 #   LAYER (redis; memory only makes sense with one port in GW_PORTS and PEER_PORTS)
-#   ONLY (pushgate|socketio: run one side)  GATEWAY_JAVA_OPTS ("")  BENCH_JAVA_OPTS ("")  LOG_DIR (bench/target/comparison-<time>)
+#   ONLY (pushgate|socketio: run one side)  PUSHGATE_JAVA_OPTS ("")  BENCH_JAVA_OPTS ("")  LOG_DIR (bench/target/comparison-<time>)
 #   QUIET_WAIT (0: seconds to wait, before each side, for the 1-minute load average to drop below QUIET_LOAD (1.5));
 #   the load average before and after each side is written to LOG_DIR/load.txt either way (shared, noisy machines)
 # Logs of every process go to LOG_DIR; everything the script starts is stopped when it exits.
@@ -147,7 +147,7 @@ run_pushgate() {
     GATEWAY_LAYER="$LAYER" GATEWAY_REDIS_URI="$REDIS_URI" GATEWAY_API_KEY="$API_KEY" \
     GATEWAY_LIMITS_MESSAGES_PER_SECOND=1000000 GATEWAY_LIMITS_MESSAGES_BURST=1000000 \
     GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_DEMOS_ENABLED=false \
-      java ${GATEWAY_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
+      java ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
     pids+=("$pid")

@@ -108,6 +108,7 @@ public final class Gateway implements AutoCloseable {
         this.tokens = config.auth().enabled() ? tokenVerifier(config.auth()) : null;
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(RuntimeMetrics.PROMETHEUS_NAMING);
         GatewayMetrics metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
@@ -289,6 +290,11 @@ public final class Gateway implements AutoCloseable {
     /** Open WebSocket sessions. */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** The node's meters, as {@code /metrics} serves them (for tests: exact counts without parsing a scrape). */
+    public MeterRegistry meterRegistry() {
+        return registry;
     }
 
     /** The node's hub (for tests and stats). */

@@ -10,9 +10,12 @@ import io.netty.util.ResourceLeakDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * {@code java -jar gateway.jar [--config file.yaml] [--port N] [--help]}: loads the configuration, starts the node
@@ -35,14 +38,24 @@ public final class GatewayMain {
         Path file = null;
         Map<String, String> overrides = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            String a = args[i];
+            // --flag=value is the same as --flag value.
+            int eq = args[i].startsWith("--") ? args[i].indexOf('=') : -1;
+            String a = eq > 0 ? args[i].substring(0, eq) : args[i];
+            String inline = eq > 0 ? args[i].substring(eq + 1) : null;
+            if (inline != null && !a.equals("--config") && !a.equals("--port")) {
+                fail("unknown argument: " + args[i] + " (try --help)");
+            }
             switch (a) {
                 case "--help", "-h" -> {
                     cli.info(help());
                     return;
                 }
-                case "--config" -> file = Path.of(value(args, ++i, a));
-                case "--port" -> overrides.put("port", value(args, ++i, a));
+                case "--version" -> {
+                    cli.info("pushgate " + version());
+                    return;
+                }
+                case "--config" -> file = Path.of(inline != null ? inline : value(args, ++i, a));
+                case "--port" -> overrides.put("port", inline != null ? inline : value(args, ++i, a));
                 default -> fail("unknown argument: " + a + " (try --help)");
             }
         }
@@ -77,6 +90,24 @@ public final class GatewayMain {
         }
     }
 
+    /** The gateway's version: from {@code pushgate-version.properties}, written by the build. */
+    static String version() {
+        try (InputStream in = GatewayMain.class.getResourceAsStream("/pushgate-version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version", "");
+                if (!v.isEmpty() && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the manifest
+        }
+        String v = GatewayMain.class.getPackage().getImplementationVersion();
+        return v != null ? v : "unknown";
+    }
+
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) {
             fail(flag + " needs a value");
@@ -92,8 +123,11 @@ public final class GatewayMain {
     static String help() {
         StringBuilder sb = new StringBuilder()
                 .append("pushgate: a real-time push gateway (WebSocket fan-out, HTTP and Redis publish)\n\n")
-                .append("usage: java -jar gateway.jar [--config FILE.yaml] [--port N] [--help]\n\n")
-                .append("Every key can be set in the YAML file or by its environment variable:\n\n");
+                .append("usage: java -jar gateway.jar [--config FILE.yaml] [--port N] [--version] [--help]\n"
+                        + "       (--config=FILE and --port=N work too)\n\n")
+                .append("Every key can be set in the YAML file or by its environment variable. Sizes take B, KiB, MiB\n"
+                        + "or GiB (64KiB), durations ms, s, m or h (30s); 0 needs no unit. An unknown key or GATEWAY_*\n"
+                        + "variable stops the gateway. Booleans are true or false.\n\n");
         for (ConfigKey k : ConfigKeys.ALL) {
             sb.append(String.format("  %-26s %-32s default %-24s%n      %s%n", k.name(), k.envVar(),
                     k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue(), k.meaning()));

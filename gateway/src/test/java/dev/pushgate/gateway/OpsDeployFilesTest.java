@@ -3,18 +3,11 @@ package dev.pushgate.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pushgate.gateway.config.ConfigKey;
-import dev.pushgate.gateway.config.ConfigKeys;
 import dev.pushgate.gateway.config.ConfigLoader;
 import dev.pushgate.gateway.config.GatewayConfig;
-import dev.pushgate.gateway.testing.Await;
 import dev.pushgate.gateway.testing.Http;
-import dev.pushgate.gateway.testing.PrometheusText;
-import dev.pushgate.gateway.testing.RedisServerExtension;
 import dev.pushgate.gateway.testing.TestGateways;
-import dev.pushgate.gateway.testing.WsClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -23,11 +16,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,25 +31,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The deployment files (docker-compose.yml, deploy/prometheus, deploy/grafana, deploy/k8s and the kustomization)
  * cannot be run here (no Docker engine, no cluster), so this checks what can be checked without running them: they
  * parse; every GATEWAY_* variable is a real key with a valid value; ports, paths, service names, mounts, selectors
- * and shutdown timings refer to things that exist; and every metric the dashboard and the alert rules use is in a
- * real scrape of a memory node and a Redis node.
+ * and shutdown timings refer to things that exist; compose builds one image; nginx keeps the operator endpoints off
+ * the public side. That the dashboard's and the alert rules' series exist is checked by a real Prometheus
+ * ({@code PrometheusServerTest}), the rules themselves by {@code promtool} ({@code PrometheusPromtoolTest}).
  */
 class OpsDeployFilesTest {
     private static final Path ROOT = Path.of("..");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper JACKSON_YAML = new ObjectMapper(new YAMLFactory());
-    /** Labels Prometheus adds to every scraped series (not in the scrape itself). */
-    private static final Set<String> TARGET_LABELS = Set.of("instance", "job", "pod");
     private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
-
-    @RegisterExtension
-    static final RedisServerExtension REDIS = new RedisServerExtension();
 
     // ---- reading -------------------------------------------------------------------------------------------
 
@@ -102,17 +88,7 @@ class OpsDeployFilesTest {
     // ---- the gateway's own view ----------------------------------------------------------------------------
 
     private static boolean knownVariable(String var) {
-        if (ConfigKeys.ALL.stream().map(ConfigKey::envVar).anyMatch(var::equals)) {
-            return true;
-        }
-        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
-            String suffix = ConfigKey.envVarOf("x." + field).substring("GATEWAY_X".length());
-            if (var.equals(ConfigKey.envVarOf("namespace-defaults." + field))
-                    || var.startsWith("GATEWAY_NAMESPACES_") && var.endsWith(suffix)) {
-                return true;
-            }
-        }
-        return false;
+        return ConfigLoader.keyOfEnvVar(var) != null;
     }
 
     /** Loads the gateway configuration a container would get from {@code env}; fails on unknown or bad values. */
@@ -171,10 +147,9 @@ class OpsDeployFilesTest {
     void composeWiresNodesPrometheusAndGrafanaTogether() throws IOException {
         JsonNode services = yamlOne("docker-compose.yml").path("services");
         Map<String, GatewayConfig> gateways = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> s = it.next();
+        for (Map.Entry<String, JsonNode> s : services.properties()) {
             Map<String, String> env = new HashMap<>();
-            s.getValue().path("environment").fields().forEachRemaining(e -> env.put(e.getKey(),
+            s.getValue().path("environment").properties().forEach(e -> env.put(e.getKey(),
                     interpolate(e.getValue().asText())));
             if (env.keySet().stream().noneMatch(k -> k.startsWith("GATEWAY_"))) {
                 continue;
@@ -231,6 +206,60 @@ class OpsDeployFilesTest {
         for (JsonNode ds : JSON.readTree(ROOT.resolve(dashboards).resolve("pushgate.json").toFile()).findValues("datasource")) {
             assertEquals(uid, ds.path("uid").asText(), "dashboard datasource is the provisioned one");
         }
+    }
+
+    @Test
+    void composeBuildsOneImageAndPublishesThePortsTheReadmeNames() throws IOException {
+        JsonNode services = yamlOne("docker-compose.yml").path("services");
+        List<String> building = new ArrayList<>();
+        Set<String> images = new HashSet<>();
+        Map<String, Integer> published = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> s : services.properties()) {
+            boolean gateway = s.getValue().path("environment").has("GATEWAY_LAYER");
+            if (s.getValue().has("build")) {
+                building.add(s.getKey());
+            }
+            if (gateway) {
+                images.add(s.getValue().path("image").asText());
+                if (!s.getValue().has("build")) {
+                    assertEquals("never", s.getValue().path("pull_policy").asText(),
+                            s.getKey() + " runs the image another service builds: it must not pull it");
+                }
+                for (JsonNode mapping : s.getValue().path("ports")) {
+                    published.put(s.getKey(), Integer.parseInt(mapping.asText().split(":")[0]));
+                }
+            }
+        }
+        assertEquals(List.of("gateway1"), building, "one service builds the image");
+        assertEquals(Set.of("pushgate-gateway:dev"), images, "every node runs the one image");
+        assertEquals(Map.of("gateway1", 8081, "gateway2", 8082), published);
+        assertTrue(services.path("nginx").path("ports").toString().contains("\"8080:8080\""));
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        assertTrue(readme.contains("the nodes also answer directly on 8081 and 8082"), "README's compose ports");
+        // The two-node example without compose uses the same ports.
+        for (int port : published.values()) {
+            assertTrue(readme.contains("GATEWAY_PORT=" + port + " java -jar"), "README's two-node example on " + port);
+        }
+        assertTrue(Files.readString(ROOT.resolve("deploy/Dockerfile")).contains("-t pushgate-gateway:dev"));
+    }
+
+    @Test
+    void nginxKeepsTheOperatorEndpointsOffThePublicSide() throws IOException {
+        String conf = Files.readString(ROOT.resolve("deploy/nginx.conf")).replaceAll("#[^\n]*", "");
+        Map<String, String> locations = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("location\\s+(=\\s*)?(\\S+)\\s*\\{([^}]*)}").matcher(conf);
+        while (m.find()) {
+            locations.put((m.group(1) == null ? "" : "= ") + m.group(2), m.group(3).trim());
+        }
+        for (String operatorOnly : List.of("/metrics", "/api/stats", "/admin")) {
+            assertEquals("deny all;", locations.get("= " + operatorOnly), "nginx must refuse " + operatorOnly);
+        }
+        // Only the catch-all proxies; no other prefix or regex location could win over the exact matches.
+        assertEquals(Set.of("/", "= /metrics", "= /api/stats", "= /admin"), locations.keySet());
+        assertTrue(locations.get("/").contains("proxy_pass http://pushgate;"));
+        // The compose file mounts this very file into nginx.
+        assertEquals("deploy/nginx.conf", sourceOf(mounts(yamlOne("docker-compose.yml").path("services")
+                .path("nginx")), "/etc/nginx/nginx.conf"));
     }
 
     @Test
@@ -358,98 +387,6 @@ class OpsDeployFilesTest {
         }
     }
 
-    @Test
-    void everyMetricInTheDashboardAndTheAlertsIsInARealScrape() throws Exception {
-        Map<String, List<Map<String, String>>> series = new HashMap<>();
-        Gateway memory = TestGateways.start(Map.of("demos.enabled", "false"));
-        Gateway redis = TestGateways.start(REDIS.gatewayConfig(RedisServerExtension.uniquePrefix("deploy")));
-        try {
-            for (Gateway g : List.of(memory, redis)) {
-                // Series that exist once something happened: a close code, an HTTP answer, an error frame.
-                try (WsClient c = WsClient.connect(TestGateways.wsUrl(g))) {
-                    c.subscribe("news.deploy");
-                    assertEquals("forbidden", c.publish("news.deploy", "1").path("code").asText());
-                    assertEquals(200, Http.publish(TestGateways.httpUrl(g),
-                            "{\"topic\":\"news.deploy\",\"data\":1}").statusCode());
-                    c.nextMessage();
-                }
-                Await.until(Duration.ofSeconds(10),
-                        () -> g.sessionCount() == 0, () -> "client gone");
-                Http.get(TestGateways.httpUrl(g) + "/metrics");
-                System.gc(); // the GC pause timers appear with the first collection the node is told about
-                Await.until(Duration.ofSeconds(10),
-                        () -> OpsMetricsTest.hasSeries(TestGateways.httpUrl(g), "jvm_gc_pause_seconds_count"),
-                        () -> "no GC pause timer");
-                for (PrometheusText.Sample s : OpsMetricsTest.scrape(TestGateways.httpUrl(g)).samples()) {
-                    series.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s.labels());
-                }
-            }
-        } finally {
-            memory.close();
-            redis.close();
-        }
-
-        List<String> exprs = new ArrayList<>();
-        JsonNode dashboard = JSON.readTree(ROOT.resolve("deploy/grafana/dashboards/pushgate.json").toFile());
-        dashboard.findValues("expr").forEach(e -> exprs.add(e.asText()));
-        dashboard.path("templating").path("list").forEach(v -> exprs.add(v.path("definition").asText()
-                .replaceAll("^label_values\\((\\w+),.*\\)$", "$1")));
-        assertTrue(exprs.size() >= 30, "dashboard queries: " + exprs.size());
-        int rules = 0;
-        for (JsonNode group : yamlOne("deploy/prometheus/alerts.yml").path("groups")) {
-            for (JsonNode rule : group.path("rules")) {
-                rules++;
-                assertFalse(rule.path("alert").asText().isEmpty(), rule.toString());
-                assertTrue(Set.of("critical", "warning").contains(rule.path("labels").path("severity").asText()),
-                        rule.toString());
-                assertFalse(rule.path("annotations").path("summary").asText().isEmpty(), rule.toString());
-                exprs.add(rule.path("expr").asText());
-            }
-        }
-        assertTrue(rules >= 8, "alert rules: " + rules);
-        Set<String> used = new HashSet<>();
-        for (String expr : exprs) {
-            for (Selector s : selectors(expr)) {
-                used.add(s.metric());
-                if (s.metric().equals("up")) {
-                    assertEquals("pushgate", s.matchers().get("job=").value(), "up is Prometheus' own: " + expr);
-                    continue;
-                }
-                List<Map<String, String>> found = series.get(s.metric());
-                assertNotNull(found, "not in a real scrape: " + s.metric() + " (in " + expr + ")");
-                for (LabelMatcher m : s.matchers().values()) {
-                    if (TARGET_LABELS.contains(m.label())) {
-                        continue;
-                    }
-                    assertTrue(found.stream().anyMatch(l -> l.containsKey(m.label())),
-                            s.metric() + " has no label " + m.label() + " (in " + expr + ")");
-                    if (m.op().equals("=") && !m.value().contains("$")) {
-                        assertTrue(found.stream().anyMatch(l -> m.value().equals(l.get(m.label()))),
-                                s.metric() + " never has " + m.label() + "=" + m.value() + " (in " + expr + ")");
-                    }
-                }
-            }
-        }
-        for (String needed : List.of("pushgate_connections", "pushgate_messages_in_total", "pushgate_messages_out_total",
-                "pushgate_payload_in_bytes_total", "pushgate_fanout_latency_seconds_bucket", "pushgate_broker_up",
-                "pushgate_redis_command_latency_seconds_bucket", "pushgate_slow_consumer_closes_total",
-                "pushgate_publish_errors_total", "pushgate_ready", "jvm_memory_used_bytes",
-                "pushgate_netty_allocator_used_bytes", "pushgate_eventloop_pending_tasks")) {
-            assertTrue(used.contains(needed), "dashboard and alerts do not show " + needed);
-        }
-    }
-
-    @Test
-    void theSelectorScannerFindsMetricsAndMatchersOnly() {
-        List<Selector> found = selectors("histogram_quantile(0.99, sum by (instance, le) (rate(a_bucket{x=\"1\", "
-                + "y=~\"p|q\",}[5m]))) > 0.25 and on (instance) b offset 5m unless max(c{instance=~\"$i\"}) "
-                + "or sum without (le) (d) / count(label_replace(e, \"f\", \"g\", \"\", \"\"))");
-        assertEquals(List.of("a_bucket", "b", "c", "d", "e"), found.stream().map(Selector::metric).toList());
-        assertEquals(new LabelMatcher("x", "=", "1"), found.get(0).matchers().get("x="));
-        assertEquals(new LabelMatcher("y", "=~", "p|q"), found.get(0).matchers().get("y=~"));
-        assertEquals("$i", found.get(2).matchers().get("instance=~").value());
-    }
-
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private static String interpolate(String value) {
@@ -507,103 +444,9 @@ class OpsDeployFilesTest {
 
     private static Map<String, String> labels(JsonNode node) {
         Map<String, String> m = new HashMap<>();
-        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        node.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         assertFalse(m.isEmpty(), "empty label set");
         return m;
     }
 
-    /** A label matcher of a PromQL selector. */
-    record LabelMatcher(String label, String op, String value) { }
-
-    /** A PromQL vector selector: a metric name and its label matchers (keyed by label + op). */
-    record Selector(String metric, Map<String, LabelMatcher> matchers) { }
-
-    private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "offset", "bool");
-    /** Aggregation operators: their grouping clause may come before the parenthesis. */
-    private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
-            "count", "count_values", "bottomk", "topk", "quantile");
-
-    /**
-     * The vector selectors of a PromQL expression, by a small scanner: identifiers followed by {@code (} are
-     * functions, aggregation operators are not metrics, the parenthesised labels after {@code by}/{@code without} are
-     * skipped, string
-     * literals and range/subquery brackets are skipped, keywords are not metrics.
-     */
-    static List<Selector> selectors(String expr) {
-        List<Selector> out = new ArrayList<>();
-        int i = 0;
-        int n = expr.length();
-        while (i < n) {
-            char c = expr.charAt(i);
-            if (c == '"' || c == '\'' || c == '`') {
-                i = endOfString(expr, i);
-            } else if (c == '[') {
-                i = expr.indexOf(']', i) + 1;
-            } else if (Character.isDigit(c) || c == '.') {
-                while (i < n && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '.')) {
-                    i++;
-                }
-            } else if (Character.isLetter(c) || c == '_' || c == ':') {
-                int start = i;
-                while (i < n && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '_' || expr.charAt(i) == ':')) {
-                    i++;
-                }
-                String id = expr.substring(start, i);
-                int j = i;
-                while (j < n && Character.isWhitespace(expr.charAt(j))) {
-                    j++;
-                }
-                if (GROUPING.contains(id)) {
-                    if (j < n && expr.charAt(j) == '(') {
-                        i = expr.indexOf(')', j) + 1;
-                    }
-                } else if (j < n && expr.charAt(j) == '(' || KEYWORDS.contains(id) || AGGREGATIONS.contains(id)) {
-                    continue;
-                } else {
-                    Map<String, LabelMatcher> matchers = new LinkedHashMap<>();
-                    if (j < n && expr.charAt(j) == '{') {
-                        i = matchers(expr, j + 1, matchers);
-                    }
-                    out.add(new Selector(id, matchers));
-                }
-            } else if (c == '{') {
-                fail("selector without a metric name: " + expr);
-            } else {
-                i++;
-            }
-        }
-        return out;
-    }
-
-    private static int matchers(String expr, int i, Map<String, LabelMatcher> out) {
-        Pattern one = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(,|})");
-        while (true) {
-            Matcher m = one.matcher(expr);
-            m.region(i, expr.length());
-            if (!m.lookingAt()) {
-                if (expr.charAt(i) == '}') {
-                    return i + 1;
-                }
-                fail("bad label matcher at " + i + " in " + expr);
-            }
-            out.put(m.group(1) + m.group(2), new LabelMatcher(m.group(1), m.group(2), m.group(3)));
-            i = m.end();
-            if (m.group(4).equals("}")) {
-                return i;
-            }
-        }
-    }
-
-    private static int endOfString(String expr, int i) {
-        char quote = expr.charAt(i);
-        for (int j = i + 1; j < expr.length(); j++) {
-            if (expr.charAt(j) == '\\' && quote != '`') {
-                j++;
-            } else if (expr.charAt(j) == quote) {
-                return j + 1;
-            }
-        }
-        throw new AssertionError("unterminated string in " + expr);
-    }
 }

@@ -5,12 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushgate.gateway.metrics.MeterNames;
 import dev.pushgate.gateway.testing.Await;
 import dev.pushgate.gateway.testing.Http;
-import dev.pushgate.gateway.testing.PrometheusText;
+import dev.pushgate.gateway.testing.MeterSnapshot;
 import dev.pushgate.gateway.testing.RawWebSocket;
 import dev.pushgate.gateway.testing.TestGateways;
 import dev.pushgate.gateway.testing.TestTokens;
 import dev.pushgate.gateway.testing.WsClient;
 import dev.pushgate.protocol.ProtocolCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,24 +36,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code GET /metrics} scraped around real traffic and parsed with a strict exposition-format parser: every counter
- * moves by exactly what the test did, gauges follow connections and subscriptions, and every meter name the gateway
- * declares is in the scrape.
+ * The gateway's meters around real traffic: every counter moves by exactly what the test did (read from the node's
+ * registry in the JVM), gauges follow connections and subscriptions, and every meter name the gateway declares is
+ * served by {@code GET /metrics}. That the text format is valid Prometheus is checked by {@code promtool} and a real
+ * Prometheus ({@code PrometheusPromtoolTest}, {@code PrometheusServerTest}).
  */
 class OpsMetricsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Meters that exist only on the Redis layer (checked by {@link OpsDeployFilesTest} against a Redis node). */
+    /** Meters that exist only on the Redis layer (checked by {@code PrometheusServerTest} on Redis nodes). */
     static final Set<String> REDIS_ONLY = Set.of(MeterNames.REDIS_OUTAGES, MeterNames.REDIS_RESUBSCRIBES,
             MeterNames.REDIS_RESUBSCRIBE_DURATION, MeterNames.REDIS_COMMAND_LATENCY, MeterNames.REDIS_MALFORMED,
             MeterNames.REDIS_CHANNELS);
 
-    static PrometheusText scrape(String baseUrl) throws Exception {
+    /** {@code GET /metrics}: the text the Prometheus registry serves. */
+    static String scrape(String baseUrl) throws Exception {
         HttpResponse<String> r = Http.get(baseUrl + "/metrics");
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
-        return PrometheusText.parse(r.body());
+        return r.body();
     }
 
     /** The Prometheus names of every constant in {@link MeterNames}: dots become underscores. */
@@ -61,9 +69,21 @@ class OpsMetricsTest {
         return names;
     }
 
-    static boolean exported(PrometheusText scrape, String meter) {
+    /** Whether the scrape has a sample of {@code meter} (its name, or its name plus a suffix such as _total). */
+    static boolean exported(String scrape, String meter) {
         String prefix = meter.replace('.', '_');
-        return scrape.sampleNames().stream().anyMatch(n -> n.equals(prefix) || n.startsWith(prefix + "_"));
+        return scrape.lines().anyMatch(l -> !l.startsWith("#") && (l.startsWith(prefix + " ") || l.startsWith(prefix + "{")
+                || l.startsWith(prefix + "_")));
+    }
+
+    /** Whether the scrape has a sample named exactly {@code name}. */
+    static boolean hasSample(String scrape, String name) {
+        return scrape.lines().anyMatch(l -> l.startsWith(name + " ") || l.startsWith(name + "{"));
+    }
+
+    private static boolean isA(MeterRegistry r, String name, Class<?>... types) {
+        List<Meter> meters = new ArrayList<>(r.find(name).meters());
+        return !meters.isEmpty() && meters.stream().allMatch(m -> List.of(types).stream().anyMatch(t -> t.isInstance(m)));
     }
 
     @Test
@@ -72,10 +92,11 @@ class OpsMetricsTest {
                 "auth.hmac-secret", TestTokens.SECRET, "namespaces.news.anonymous", "true"));
         try {
             String base = TestGateways.httpUrl(g);
-            PrometheusText before = scrape(base);
-            assertEquals("counter", before.family("pushgate_messages_in_total").type());
-            assertEquals("histogram", before.family("pushgate_fanout_latency_seconds").type());
-            assertEquals("gauge", before.family("pushgate_connections").type());
+            MeterRegistry registry = g.meterRegistry();
+            MeterSnapshot before = MeterSnapshot.of(registry);
+            assertTrue(isA(registry, MeterNames.MESSAGES_IN, Counter.class, FunctionCounter.class));
+            assertTrue(isA(registry, MeterNames.FANOUT_LATENCY, Timer.class));
+            assertTrue(isA(registry, MeterNames.CONNECTIONS, Gauge.class));
             long bytesIn = 0;
             long bytesOut = 0;
 
@@ -84,10 +105,10 @@ class OpsMetricsTest {
             bytesIn += request(a, 1, "{\"op\":\"subscribe\",\"id\":1,\"topic\":\"news.a\"}", "ack");
             bytesIn += request(b, 1, "{\"op\":\"subscribe\",\"id\":1,\"topic\":\"chat.room\"}", "ack");
             bytesIn += request(b, 2, "{\"op\":\"subscribe\",\"id\":2,\"topic\":\"news.a\"}", "ack");
-            Await.until(WAIT, () -> gauge(base, "pushgate_subscriptions") == 3, () -> "subscriptions");
-            PrometheusText during = scrape(base);
-            assertEquals(2, during.value("pushgate_connections", "transport", "websocket"));
-            assertEquals(2, during.value("pushgate_topics"));
+            Await.until(WAIT, () -> MeterSnapshot.of(registry).count(MeterNames.SUBSCRIPTIONS) == 3, () -> "subscriptions");
+            MeterSnapshot during = MeterSnapshot.of(registry);
+            assertEquals(2, during.count(MeterNames.CONNECTIONS, "transport", "websocket"));
+            assertEquals(2, during.count(MeterNames.TOPICS));
             // A client publish (allowed in chat) and a refused one (news is backend-only).
             bytesIn += request(b, 3, "{\"op\":\"publish\",\"id\":3,\"topic\":\"chat.room\",\"data\":{\"n\":0}}", "ack");
             bytesIn += request(b, 4, "{\"op\":\"publish\",\"id\":4,\"topic\":\"news.a\",\"data\":1}", "error");
@@ -119,50 +140,51 @@ class OpsMetricsTest {
             }
             a.close(); // both abort: no Close frame
             b.close();
-            Await.until(WAIT, () -> gauge(base, "pushgate_connections") == 0, () -> "connections left");
+            Await.until(WAIT, () -> MeterSnapshot.of(registry).count(MeterNames.CONNECTIONS) == 0, () -> "connections left");
             System.gc(); // the GC pause timers appear with the first collection the node is told about
-            Await.until(WAIT, () -> hasSeries(base, "jvm_gc_pause_seconds_count"), () -> "no GC pause timer");
+            Await.until(WAIT, () -> MeterSnapshot.of(registry).has("jvm.gc.pause"), () -> "no GC pause timer");
 
-            PrometheusText after = scrape(base);
+            MeterSnapshot after = MeterSnapshot.of(registry);
             Delta d = new Delta(before, after);
-            d.is(4, "pushgate_connections_opened_total", "transport", "websocket");
-            d.is(1, "pushgate_connections_closed_total", "code", "1000");
-            d.is(1, "pushgate_connections_closed_total", "code", "1003");
-            d.is(2, "pushgate_connections_closed_total", "code", "abnormal");
-            d.is(1, "pushgate_messages_in_total", "source", "client");
-            d.is(3, "pushgate_messages_in_total", "source", "http");
-            d.is(0, "pushgate_messages_in_total", "source", "redis");
-            d.is(7, "pushgate_messages_out_total");
-            d.is(bytesIn, "pushgate_payload_in_bytes_total");
-            d.is(bytesOut, "pushgate_payload_out_bytes_total");
-            d.is(1, "pushgate_publish_errors_total", "reason", "forbidden");
-            d.is(0, "pushgate_publish_errors_total", "reason", "unavailable");
-            d.is(1, "pushgate_client_errors_total", "code", "forbidden");
-            d.is(1, "pushgate_handshake_failures_total", "reason", "not_upgrade");
-            d.is(1, "pushgate_handshake_failures_total", "reason", "token");
-            d.is(1, "pushgate_auth_failures_total", "reason", "invalid");
-            d.is(3, "pushgate_http_requests_total", "route", "publish", "status", "200");
-            d.is(1, "pushgate_http_requests_total", "route", "publish", "status", "403");
-            d.is(1, "pushgate_http_requests_total", "route", "ws", "status", "426");
-            d.is(1, "pushgate_http_requests_total", "route", "ws", "status", "401");
-            d.is(0, "pushgate_messages_dropped_total");
-            d.is(0, "pushgate_slow_consumer_closes_total");
+            d.is(4, MeterNames.CONNECTIONS_OPENED, "transport", "websocket");
+            d.is(1, MeterNames.CONNECTIONS_CLOSED, "code", "1000");
+            d.is(1, MeterNames.CONNECTIONS_CLOSED, "code", "1003");
+            d.is(2, MeterNames.CONNECTIONS_CLOSED, "code", "abnormal");
+            d.is(1, MeterNames.MESSAGES_IN, "source", "client");
+            d.is(3, MeterNames.MESSAGES_IN, "source", "http");
+            d.is(0, MeterNames.MESSAGES_IN, "source", "redis");
+            d.is(7, MeterNames.MESSAGES_OUT);
+            d.is(bytesIn, MeterNames.PAYLOAD_IN);
+            d.is(bytesOut, MeterNames.PAYLOAD_OUT);
+            d.is(1, MeterNames.PUBLISH_ERRORS, "reason", "forbidden");
+            d.is(0, MeterNames.PUBLISH_ERRORS, "reason", "unavailable");
+            d.is(1, MeterNames.CLIENT_ERRORS, "code", "forbidden");
+            d.is(1, MeterNames.HANDSHAKE_FAILURES, "reason", "not_upgrade");
+            d.is(1, MeterNames.HANDSHAKE_FAILURES, "reason", "token");
+            d.is(1, MeterNames.AUTH_FAILURES, "reason", "invalid");
+            d.is(3, MeterNames.HTTP_REQUESTS, "route", "publish", "status", "200");
+            d.is(1, MeterNames.HTTP_REQUESTS, "route", "publish", "status", "403");
+            d.is(1, MeterNames.HTTP_REQUESTS, "route", "ws", "status", "426");
+            d.is(1, MeterNames.HTTP_REQUESTS, "route", "ws", "status", "401");
+            d.is(0, MeterNames.MESSAGES_DROPPED);
+            d.is(0, MeterNames.SLOW_CONSUMER_CLOSES);
             // One latency sample per publication per event loop with subscribers: 4 publications, 1 or 2 loops.
-            double samples = d.of("pushgate_fanout_latency_seconds_count");
+            double samples = d.of(MeterNames.FANOUT_LATENCY);
             assertTrue(samples >= 4 && samples <= 7, "fan-out latency samples: " + samples);
-            assertTrue(d.of("pushgate_fanout_latency_seconds_sum") > 0);
-            assertEquals(0, after.value("pushgate_subscriptions"));
-            assertEquals(0, after.value("pushgate_topics"));
-            assertEquals(1, after.value("pushgate_broker_up", "layer", "memory"));
+            assertTrue(after.total(MeterNames.FANOUT_LATENCY) - before.total(MeterNames.FANOUT_LATENCY) > 0);
+            assertEquals(0, after.count(MeterNames.SUBSCRIPTIONS));
+            assertEquals(0, after.count(MeterNames.TOPICS));
+            assertEquals(1, after.count(MeterNames.BROKER_UP, "layer", "memory"));
 
+            String scrape = scrape(base);
             for (String meter : declaredMeters()) {
                 if (!REDIS_ONLY.contains(meter)) {
-                    assertTrue(exported(after, meter), "not in the scrape: " + meter);
+                    assertTrue(exported(scrape, meter), "not in the scrape: " + meter);
                 }
             }
             for (String runtime : List.of("jvm_memory_used_bytes", "jvm_gc_pause_seconds_count", "jvm_threads_live_threads",
                     "process_cpu_usage", "process_files_open_files", "process_uptime_seconds")) {
-                assertTrue(after.sampleNames().contains(runtime), "not in the scrape: " + runtime);
+                assertTrue(hasSample(scrape, runtime), "not in the scrape: " + runtime);
             }
         } finally {
             g.close();
@@ -179,8 +201,7 @@ class OpsMetricsTest {
         try {
             assertEquals(port, g.metricsPort());
             String ops = "http://127.0.0.1:" + port;
-            PrometheusText scrape = scrape(ops);
-            assertTrue(exported(scrape, MeterNames.CONNECTIONS));
+            assertTrue(exported(scrape(ops), MeterNames.CONNECTIONS));
             assertEquals(200, Http.get(ops + "/readyz").statusCode());
             assertEquals(200, Http.get(ops + "/healthz").statusCode());
             assertEquals(404, Http.get(ops + "/ws").statusCode());
@@ -216,31 +237,15 @@ class OpsMetricsTest {
         return ProtocolCodec.message(message.path("topic").asText(), message.path("seq").asLong(-1), data).length;
     }
 
-    static boolean hasSeries(String base, String name) {
-        try {
-            return scrape(base).sampleNames().contains(name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static double gauge(String base, String name) {
-        try {
-            return scrape(base).value(name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Differences between two scrapes. */
-    private record Delta(PrometheusText before, PrometheusText after) {
-        double of(String name, String... labels) {
-            assertTrue(after.has(name, labels), "no series " + name + " " + List.of(labels));
-            return after.value(name, labels) - before.value(name, labels);
+    /** Differences between two snapshots of the registry. */
+    private record Delta(MeterSnapshot before, MeterSnapshot after) {
+        double of(String name, String... tags) {
+            assertTrue(after.has(name, tags), "no meter " + name + " " + List.of(tags));
+            return after.count(name, tags) - before.count(name, tags);
         }
 
-        void is(double expected, String name, String... labels) {
-            assertEquals(expected, of(name, labels), name + " " + List.of(labels));
+        void is(double expected, String name, String... tags) {
+            assertEquals(expected, of(name, tags), name + " " + List.of(tags));
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.Locale;
  * variable is derived: {@code GATEWAY_} + the name upper-cased with {@code .} and {@code -} turned into {@code _}.
  */
 public record ConfigKey(String name, String defaultValue, String meaning) {
+    /** The prefix of every configuration variable. */
+    public static final String ENV_PREFIX = "GATEWAY_";
 
     /** The environment variable that overrides this key. */
     public String envVar() {
@@ -15,6 +17,6 @@ public record ConfigKey(String name, String defaultValue, String meaning) {
 
     /** The environment variable for any dotted key name. */
     public static String envVarOf(String name) {
-        return "GATEWAY_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.policy.NamespacePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +28,6 @@ import java.util.Map;
  * an error names the key and the source it came from.
  */
 public final class ConfigLoader {
-    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
-
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new HashMap<>();
 
@@ -76,9 +71,7 @@ public final class ConfigLoader {
     }
 
     private void flatten(String prefix, JsonNode node, String source) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             String name = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
             JsonNode v = f.getValue();
             if (v.isObject()) {
@@ -93,28 +86,41 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Every {@code GATEWAY_*} variable must name a key: an unknown one (a typo, a stale name) stops the gateway like
+     * an unknown key in the file, instead of being ignored while the operator believes it applies.
+     */
     private void readEnv(Map<String, String> env) {
-        Map<String, String> byEnv = new HashMap<>();
-        for (ConfigKey key : ConfigKeys.ALL) {
-            byEnv.put(key.envVar(), key.name());
-        }
-        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
-            byEnv.put(ConfigKey.envVarOf("namespace-defaults." + field), "namespace-defaults." + field);
-        }
         env.forEach((var, value) -> {
-            if (!var.startsWith("GATEWAY_")) {
+            if (!var.startsWith(ConfigKey.ENV_PREFIX)) {
                 return;
             }
-            String name = byEnv.get(var);
+            String name = keyOfEnvVar(var);
             if (name == null) {
-                name = namespaceKeyFromEnv(var);
-            }
-            if (name == null) {
-                log.warn("ignoring unknown environment variable: name={}", var);
-                return;
+                throw new ConfigException("unknown environment variable " + var + " (GATEWAY_* variables set config "
+                        + "keys; java -jar gateway.jar --help lists them)");
             }
             putChecked(name, value, "environment " + var);
         });
+    }
+
+    /**
+     * The config key an environment variable sets ({@code GATEWAY_WS_MAX_FRAME_SIZE} → {@code ws.max-frame-size},
+     * {@code GATEWAY_NAMESPACES_CHAT_JOIN_LEAVE} → {@code namespaces.chat.join-leave}), or {@code null} when it sets
+     * none. Derived from {@link ConfigKeys}, so a new key needs no change here.
+     */
+    public static String keyOfEnvVar(String var) {
+        for (ConfigKey key : ConfigKeys.ALL) {
+            if (key.envVar().equals(var)) {
+                return key.name();
+            }
+        }
+        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
+            if (ConfigKey.envVarOf("namespace-defaults." + field).equals(var)) {
+                return "namespace-defaults." + field;
+            }
+        }
+        return namespaceKeyFromEnv(var);
     }
 
     /** {@code GATEWAY_NAMESPACES_CHAT_JOIN_LEAVE} → {@code namespaces.chat.join-leave}. */

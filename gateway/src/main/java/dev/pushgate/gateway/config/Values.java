@@ -5,10 +5,23 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the value forms the configuration accepts: integers, booleans, durations ({@code 30s}) and sizes ({@code 64KiB}). */
+/**
+ * Parses the value forms the configuration accepts, and only those: integers (plain counts), booleans
+ * ({@code true}/{@code false}, any case), durations
+ * ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}) and sizes ({@code 512B}, {@code 64KiB}, {@code 1MiB},
+ * {@code 1GiB}). Units are case-sensitive and written right after the number; a duration or size needs its unit, except
+ * {@code 0}, which means the same in every unit. Anything else ({@code 64KB}, {@code 1m} as a size, {@code 30} as a
+ * duration) is refused with the key's label, so a typo never silently means something else.
+ */
 final class Values {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB|k|m)?", Pattern.CASE_INSENSITIVE);
+    /** The units a duration takes, as documented (README, {@code --help}). */
+    static final String DURATION_UNITS = "ms, s, m, h";
+    /** The units a size takes, as documented (README, {@code --help}). */
+    static final String SIZE_UNITS = "B, KiB, MiB, GiB";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(B|KiB|MiB|GiB)");
+    private static final long MAX_SIZE = 1L << 30;
 
     private Values() {
     }
@@ -27,45 +40,53 @@ final class Values {
 
     static boolean bool(String key, String raw) {
         return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
+            case "true" -> true;
+            case "false" -> false;
             default -> throw new ConfigException(key + ": not a boolean (true/false): '" + raw + "'");
         };
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or {@code 0}. */
     static Duration duration(String key, String raw) {
-        Matcher m = DURATION.matcher(raw.trim());
+        String v = raw.trim();
+        if (v.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION.matcher(v);
         if (!m.matches()) {
-            throw new ConfigException(key + ": not a duration (e.g. 500ms, 30s, 2m): '" + raw + "'");
+            throw new ConfigException(key + ": not a duration: '" + raw + "' (a number and one of the units "
+                    + DURATION_UNITS + ", e.g. 500ms, 30s, 2m, 1h)");
         }
         long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
+        return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
+            default -> Duration.ofHours(n);
         };
     }
 
-    /** {@code 512B}, {@code 64KiB}, {@code 1MiB}; a bare number is bytes. At most 1 GiB. */
+    /** {@code 512B}, {@code 64KiB}, {@code 1MiB}, {@code 1GiB}, or {@code 0}. At most 1 GiB. */
     static int size(String key, String raw) {
-        Matcher m = SIZE.matcher(raw.trim());
+        String v = raw.trim();
+        if (v.equals("0")) {
+            return 0;
+        }
+        Matcher m = SIZE.matcher(v);
         if (!m.matches()) {
-            throw new ConfigException(key + ": not a size (e.g. 512B, 64KiB, 1MiB): '" + raw + "'");
+            throw new ConfigException(key + ": not a size: '" + raw + "' (a number and one of the units "
+                    + SIZE_UNITS + ", e.g. 512B, 64KiB, 1MiB)");
         }
         long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long bytes = switch (unit) {
-            case "kib", "kb", "k" -> n * 1024;
-            case "mib", "mb", "m" -> n * 1024 * 1024;
-            case "gib", "gb" -> n * 1024 * 1024 * 1024;
-            default -> n;
+        long unit = switch (m.group(2)) {
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            case "GiB" -> 1L << 30;
+            default -> 1L;
         };
-        if (bytes > (1L << 30)) {
+        if (n > MAX_SIZE / unit) {
             throw new ConfigException(key + ": larger than 1GiB: '" + raw + "'");
         }
-        return (int) bytes;
+        return (int) (n * unit);
     }
 }

@@ -6,10 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,5 +89,84 @@ class ConfigLoaderTest {
         }
         assertEquals("GATEWAY_REDIS_URI", ConfigKeys.find("redis.uri").envVar());
         assertEquals("GATEWAY_API_KEY", ConfigKeys.find("api-key").envVar());
+    }
+    @Test
+    void sizesAndDurationsTakeExactlyTheDocumentedUnits() {
+        GatewayConfig c = ConfigLoader.of(Map.of("ws.max-frame-size", "512B", "ws.max-message-size", "1MiB",
+                "http.max-body-size", "1GiB", "outbound.max-buffer", "64KiB", "outbound.socket-send-buffer", "0",
+                "heartbeat.interval", "2m", "heartbeat.timeout", "1h", "outbound.slow-grace", "1500ms",
+                "fanout.write-delay", "0", "shutdown.grace", "7s"));
+        assertEquals(512, c.ws().maxFrameSize());
+        assertEquals(1 << 20, c.ws().maxMessageSize());
+        assertEquals(1 << 30, c.http().maxBodySize());
+        assertEquals(64 * 1024, c.outbound().maxBuffer());
+        assertEquals(0, c.outbound().socketSendBuffer());
+        assertEquals(Duration.ofMinutes(2), c.heartbeat().interval());
+        assertEquals(Duration.ofHours(1), c.heartbeat().timeout());
+        assertEquals(Duration.ofMillis(1500), c.outbound().slowGrace());
+        assertEquals(Duration.ZERO, c.fanout().writeDelay());
+        assertEquals(Duration.ofSeconds(7), c.shutdownGrace());
+
+        // Undocumented forms: decimal and lower-case units, m as MiB, bare numbers, spaces, fractions, days.
+        for (String size : List.of("64KB", "64kb", "64k", "1m", "1M", "1mib", "1MB", "1GB", "65536", "64 KiB", "1.5MiB",
+                "-1KiB", "2GiB", "99999999999999999999KiB", "KiB", "")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("GATEWAY_WS_MAX_MESSAGE_SIZE", size), Map.of()), size);
+            assertTrue(e.getMessage().startsWith("ws.max-message-size (from environment GATEWAY_WS_MAX_MESSAGE_SIZE)"),
+                    e.getMessage());
+        }
+        for (String duration : List.of("30", "30S", "30sec", "1d", "1H", "5M", "0.5s", "30 s", "-1s", "1m30s", "s")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.of(Map.of("outbound.slow-grace", duration)), duration);
+            assertTrue(e.getMessage().startsWith("outbound.slow-grace (from override)")
+                    && e.getMessage().contains("ms, s, m, h"), e.getMessage());
+        }
+    }
+
+    @Test
+    void booleansAreTrueOrFalse() {
+        assertTrue(ConfigLoader.of(Map.of("ws.echo-enabled", "TRUE")).ws().echoEnabled());
+        for (String v : List.of("yes", "on", "1", "no", "off", "0", "")) {
+            assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("ws.echo-enabled", v)), v);
+        }
+    }
+
+    @Test
+    void aBadUnitInTheFileNamesTheKeyAndTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "ws:\n  max-frame-size: 16KB\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("ws.max-frame-size (from " + file + ")")
+                && e.getMessage().contains("B, KiB, MiB, GiB"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownGatewayVariableStopsTheGatewayLikeAnUnknownFileKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("GATEWAY_PROT", "80"), Map.of()));
+        assertTrue(e.getMessage().contains("GATEWAY_PROT"), e.getMessage());
+        assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("GATEWAY_NAMESPACES_NEWS_PUBLISHH", "true"), Map.of()));
+        assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("GATEWAY_NAMESPACE_DEFAULTS_COLOUR", "red"), Map.of()));
+        // Other variables are not the gateway's business.
+        assertEquals(8080, ConfigLoader.load(null, Map.of("PATH", "/bin", "JAVA_OPTS", "-Xmx1g"), Map.of()).port());
+    }
+
+    @Test
+    void everyKeyAndNamespaceFieldIsReachableFromTheEnvironment() {
+        // Derived from ConfigKeys: a key added there is accepted from the environment without touching the loader.
+        for (ConfigKey k : ConfigKeys.ALL) {
+            assertEquals(k.name(), ConfigLoader.keyOfEnvVar(k.envVar()));
+        }
+        for (String field : ConfigKeys.NAMESPACE_FIELDS.keySet()) {
+            String suffix = field.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            assertEquals("namespaces.news." + field, ConfigLoader.keyOfEnvVar("GATEWAY_NAMESPACES_NEWS_" + suffix));
+            assertEquals("namespace-defaults." + field,
+                    ConfigLoader.keyOfEnvVar("GATEWAY_NAMESPACE_DEFAULTS_" + suffix));
+        }
+        assertEquals("namespaces.chat.join-leave", ConfigLoader.keyOfEnvVar("GATEWAY_NAMESPACES_CHAT_JOIN_LEAVE"));
+        assertNull(ConfigLoader.keyOfEnvVar("GATEWAY_NAMESPACES__PUBLISH"));
+        assertNull(ConfigLoader.keyOfEnvVar("GATEWAY_"));
     }
 }
