@@ -98,7 +98,12 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 ctx.close();
             }
         });
+        HttpFlowControlHandler flow = new HttpFlowControlHandler();
+        p.addLast(HandlerNames.HTTP_GATE, flow.gate());
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
+        p.addLast(HandlerNames.HTTP_FLOW, flow);
+        p.addLast(HandlerNames.HTTP_TIMEOUT, new HttpRequestTimeoutHandler(config.http().requestTimeout().toNanos(),
+                config.ws().handshakeTimeout().toNanos(), services.metrics()));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new BoundedHttpAggregator(config.http().maxBodySize()));
         if (origins.crossOrigin()) {
             p.addLast(HandlerNames.CORS, new CorsHandler(corsConfig()));
@@ -112,10 +117,16 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config, this::upgraded));
     }
 
-    /** After the handshake: drop the HTTP-only handlers and start the heartbeat. */
+    /**
+     * After the handshake: drop the HTTP-only handlers (with the flow control goes the one-request-at-a-time
+     * reading: auto-read is on again for WebSocket frames) and start the heartbeat.
+     */
     private void upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
         p.remove(HandlerNames.HTTP_IDLE);
+        p.remove(HandlerNames.HTTP_TIMEOUT);
+        p.remove(HandlerNames.HTTP_GATE);
+        p.remove(HandlerNames.HTTP_FLOW);
         if (p.get(HandlerNames.HTTP_ROUTER) != null) {
             p.remove(HandlerNames.HTTP_ROUTER);
         }
