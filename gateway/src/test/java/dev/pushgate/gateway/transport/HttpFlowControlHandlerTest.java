@@ -110,6 +110,22 @@ class HttpFlowControlHandlerTest {
     }
 
     @Test
+    void aHundredContinueDoesNotCountAsTheAnswer() {
+        Endpoint endpoint = new Endpoint();
+        EmbeddedChannel ch = channel(endpoint);
+        ch.writeInbound(ascii("POST /a HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"));
+        assertTrue(drainOutbound(ch).startsWith("HTTP/1.1 100 Continue"));
+        ch.writeInbound(ascii("xyzGET /b HTTP/1.1\r\nHost: t\r\n\r\n"));
+        assertEquals(1, endpoint.requests.size(), "the GET waits for the POST's answer");
+        endpoint.answerNext();
+        assertTrue(drainOutbound(ch).endsWith("/a"));
+        assertEquals("/b", endpoint.requests.peek().uri());
+        endpoint.answerNext();
+        assertTrue(drainOutbound(ch).endsWith("/b"));
+        assertFalse(ch.finish());
+    }
+
+    @Test
     void aHeadRequestPipelinedBehindAnotherGetsNoBody() {
         Endpoint endpoint = new Endpoint();
         EmbeddedChannel ch = channel(endpoint);
