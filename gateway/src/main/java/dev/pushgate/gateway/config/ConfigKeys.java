@@ -33,7 +33,7 @@ public final class ConfigKeys {
             new ConfigKey("heartbeat.timeout", "35s", "A client silent this long (no frame, no Pong) is closed with 4000"),
             new ConfigKey("http.max-body-size", "1MiB", "Largest HTTP request body (larger: 413)"),
             new ConfigKey("http.max-batch", "1000", "Most publications in one batch POST /api/publish"),
-            new ConfigKey("http.request-timeout", "10s", "Time an HTTP request (head and body) has to arrive, from its first byte (the first request: from the connection's start); later: 408 and close"),
+            new ConfigKey("http.request-timeout", "10s", "Time an HTTP request (head and body) has to arrive, from its first byte; later: 408 and close"),
             new ConfigKey("limits.max-subscriptions", "256", "Subscriptions one connection may hold"),
             new ConfigKey("limits.topic-max-length", "128", "Longest topic name accepted (hard maximum 255)"),
             new ConfigKey("outbound.max-buffer", "1MiB", "Bytes that may wait unsent for one connection before it counts as a slow consumer"),

@@ -30,11 +30,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deadline on every HTTP request ({@code http.request-timeout}): its head and body must have arrived within
- * that time, or it is answered 408 {@code request_timeout} and the connection closes. The deadline of the first
- * request runs from the connection's start (a connection that never sends a byte is closed by it, without an
- * answer); the deadline of a later one from the first read that carries part of it, or from the moment the
- * previous response was written when it had already arrived (pipelined). Bytes that arrive in the same read as the
- * end of the previous request and then stop are left to the idle timer, which closes the connection.
+ * that time, or it is answered 408 {@code request_timeout} and the connection closes. The deadline runs from the
+ * first read that carries part of the request, or, for a pipelined request that had already arrived, from the
+ * moment it is let through (the previous response was written). A connection that sends nothing is left to the
+ * idle timer (browsers open connections ahead of need), and so are bytes that arrive in the same read as the end
+ * of the previous request and then stop (the codec does not tell whether it holds part of a request).
  * <p>
  * A WebSocket upgrade request gets the shorter of this deadline and {@code ws.handshake-timeout}, counted from its
  * start, and it runs until the handshake is done (this handler is removed then) or refused (a final response);
@@ -61,21 +61,6 @@ final class HttpRequestTimeoutHandler extends ChannelDuplexHandler {
         this.timeoutNanos = timeoutNanos;
         this.handshakeNanos = handshakeNanos;
         this.metrics = metrics;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            arm(ctx, System.nanoTime(), timeoutNanos);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (timer == null && state == State.WAITING) {
-            arm(ctx, System.nanoTime(), timeoutNanos);
-        }
-        ctx.fireChannelActive();
     }
 
     @Override
