@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
  * off while they are in the pipeline. The gate hands the codec the bytes already read in slices of
  * {@value #SLICE} bytes and holds the rest while a request is in flight, so the codec never decodes far ahead (at
  * most a slice's worth of pipelined requests, which wait here and stay under the codec's own pipelining limit).
+ * Read-complete events go on only after reads that brought bytes, so the handlers behind can take one as input.
  * Both are removed after a WebSocket upgrade: auto-read is on again, bytes the gate still holds go on to the
  * WebSocket decoder, and HTTP objects still waiting here (requests pipelined behind the upgrade) are released.
  * Per channel; event loop only.
@@ -87,9 +88,13 @@ final class HttpFlowControlHandler extends ChannelDuplexHandler {
         pass(ctx, msg);
     }
 
+    /** Passed on only after a read that brought bytes, so behind this handler a read-complete means input. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.fireChannelReadComplete();
+        if (gate.fed) {
+            gate.fed = false;
+            ctx.fireChannelReadComplete();
+        }
         readIfWanted(ctx);
     }
 
@@ -181,6 +186,8 @@ final class HttpFlowControlHandler extends ChannelDuplexHandler {
         private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
         private ChannelHandlerContext ctx;
         private boolean feeding;
+        /** Bytes went to the codec since the last read-complete. */
+        boolean fed;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -224,7 +231,7 @@ final class HttpFlowControlHandler extends ChannelDuplexHandler {
                 return;
             }
             feeding = true;
-            boolean fed = false;
+            boolean fedNow = false;
             try {
                 while (!held.isEmpty() && acceptsBytes()) {
                     ByteBuf b = held.peek();
@@ -232,13 +239,14 @@ final class HttpFlowControlHandler extends ChannelDuplexHandler {
                     if (!b.isReadable()) {
                         held.poll().release();
                     }
-                    fed = true;
+                    fedNow = true;
+                    this.fed = true;
                     ctx.fireChannelRead(slice);
                 }
             } finally {
                 feeding = false;
             }
-            if (fed && outsideRead) {
+            if (fedNow && outsideRead) {
                 ctx.fireChannelReadComplete();
             }
         }
