@@ -40,6 +40,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final ConnectionLimiter limiter;
     private final OriginPolicy origins;
     private final RsvCheckHandler rsvCheck = new RsvCheckHandler();
+    private final ReadBackPressureHandler readBackPressure = new ReadBackPressureHandler();
     private final TlsContexts tls;
 
     /** The plain listener's initializer; see {@link #withTls} for the TLS one. */
@@ -119,7 +120,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
 
     /**
      * After the handshake: drop the HTTP-only handlers (with the flow control goes the one-request-at-a-time
-     * reading: auto-read is on again for WebSocket frames) and start the heartbeat.
+     * reading: frames are read as they come, except while the channel is not writable) and start the heartbeat.
      */
     private void upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
@@ -133,6 +134,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         if (p.get(HandlerNames.CORS) != null) {
             p.remove(HandlerNames.CORS);
         }
+        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_BACKPRESSURE, readBackPressure);
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.RSV_CHECK, rsvCheck);
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.HEARTBEAT, new HeartbeatHandler(
                 config.heartbeat().interval().toNanos(), config.heartbeat().timeout().toNanos()));

@@ -10,8 +10,8 @@ package dev.pushgate.gateway.transport;
  *   (http-gate and http-flow are one {@link HttpFlowControlHandler}: one request in flight, the codec fed a slice
  *   at a time; http-timeout times each request as it is let through, so held requests are not timed.)
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
- *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → rsv-check → heartbeat
- *     → ws-protocol → ws-aggregator → ws-session
+ *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → ws-backpressure → rsv-check
+ *     → heartbeat → ws-protocol → ws-aggregator → ws-session
  * The separate metrics port (metrics.port, {@link MetricsChannelInitializer}):
  *   http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → http-router
  * </pre>
@@ -31,6 +31,7 @@ public final class HandlerNames {
     public static final String WS_COMPRESSION = "ws-compression";
     public static final String WS_PROTOCOL = "ws-protocol";
     public static final String WS_AGGREGATOR = "ws-aggregator";
+    public static final String WS_BACKPRESSURE = "ws-backpressure";
     public static final String HEARTBEAT = "heartbeat";
     public static final String WS_SESSION = "ws-session";
 
