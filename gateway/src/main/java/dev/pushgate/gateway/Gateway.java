@@ -164,7 +164,7 @@ public final class Gateway implements AutoCloseable {
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childHandler(new MetricsChannelInitializer(endpoints, metrics))
+                .childHandler(new MetricsChannelInitializer(endpoints, metrics, config.http().requestTimeout()))
                 .bind(config.host(), config.metricsPort()).sync().channel();
     }
 

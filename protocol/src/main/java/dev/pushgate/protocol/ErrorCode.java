@@ -29,6 +29,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("method_not_allowed", false),
     /** The HTTP body is not {@code application/json}. */
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", false),
+    /** The HTTP request (head and body) did not arrive within {@code http.request-timeout}. */
+    REQUEST_TIMEOUT("request_timeout", true),
     /** A fault inside the gateway; the details are in its log under the request or connection id. */
     INTERNAL("internal", true);
 

@@ -236,7 +236,8 @@ public final class ConfigLoader {
                         size("ws.compression-min-size"), duration("ws.handshake-timeout"), list("ws.allowed-origins"),
                         bool("ws.echo-enabled")),
                 new GatewayConfig.Heartbeat(interval, timeout),
-                new GatewayConfig.Http(size("http.max-body-size"), integer("http.max-batch", 1, 100_000)),
+                new GatewayConfig.Http(size("http.max-body-size"), integer("http.max-batch", 1, 100_000),
+                        requestTimeout()),
                 new GatewayConfig.Limits(integer("limits.max-subscriptions", 1, 1_000_000),
                         integer("limits.topic-max-length", 1, 255),
                         integer("limits.max-connections", 1, Integer.MAX_VALUE),
@@ -266,6 +267,14 @@ public final class ConfigLoader {
             throw new ConfigException(label("metrics.port") + ": must differ from port and tls.port (0 shares port)");
         }
         return port;
+    }
+
+    private Duration requestTimeout() {
+        Duration d = duration("http.request-timeout");
+        if (d.toMillis() < 100) {
+            throw new ConfigException(label("http.request-timeout") + ": must be at least 100ms");
+        }
+        return d;
     }
 
     private Duration statsInterval() {

@@ -54,8 +54,8 @@ public record GatewayConfig(
     /** Server heartbeat: ping after {@code interval} of client silence, close after {@code timeout}. */
     public record Heartbeat(Duration interval, Duration timeout) { }
 
-    /** HTTP API limits. */
-    public record Http(int maxBodySize, int maxBatch) { }
+    /** HTTP API limits; {@code requestTimeout} bounds the arrival of each request. */
+    public record Http(int maxBodySize, int maxBatch, Duration requestTimeout) { }
 
     /** Per-connection limits. */
     public record Limits(int maxSubscriptions, int topicMaxLength, int maxConnections, int maxConnectionsPerIp,

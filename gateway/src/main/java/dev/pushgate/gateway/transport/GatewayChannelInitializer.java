@@ -40,6 +40,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final ConnectionLimiter limiter;
     private final OriginPolicy origins;
     private final RsvCheckHandler rsvCheck = new RsvCheckHandler();
+    private final ReadBackPressureHandler readBackPressure = new ReadBackPressureHandler();
     private final TlsContexts tls;
 
     /** The plain listener's initializer; see {@link #withTls} for the TLS one. */
@@ -100,7 +101,12 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 ctx.close();
             }
         });
+        HttpFlowControlHandler flow = new HttpFlowControlHandler();
+        p.addLast(HandlerNames.HTTP_GATE, flow.gate());
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
+        p.addLast(HandlerNames.HTTP_FLOW, flow);
+        p.addLast(HandlerNames.HTTP_TIMEOUT, new HttpRequestTimeoutHandler(config.http().requestTimeout().toNanos(),
+                config.ws().handshakeTimeout().toNanos(), services.metrics()));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new BoundedHttpAggregator(config.http().maxBodySize()));
         if (origins.crossOrigin()) {
             p.addLast(HandlerNames.CORS, new CorsHandler(corsConfig()));
@@ -114,16 +120,23 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config, this::upgraded));
     }
 
-    /** After the handshake: drop the HTTP-only handlers and start the heartbeat. */
+    /**
+     * After the handshake: drop the HTTP-only handlers (with the flow control goes the one-request-at-a-time
+     * reading: frames are read as they come, except while the channel is not writable) and start the heartbeat.
+     */
     private void upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
         p.remove(HandlerNames.HTTP_IDLE);
+        p.remove(HandlerNames.HTTP_TIMEOUT);
+        p.remove(HandlerNames.HTTP_GATE);
+        p.remove(HandlerNames.HTTP_FLOW);
         if (p.get(HandlerNames.HTTP_ROUTER) != null) {
             p.remove(HandlerNames.HTTP_ROUTER);
         }
         if (p.get(HandlerNames.CORS) != null) {
             p.remove(HandlerNames.CORS);
         }
+        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_BACKPRESSURE, readBackPressure);
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.RSV_CHECK, rsvCheck);
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.HEARTBEAT, new HeartbeatHandler(
                 config.heartbeat().interval().toNanos(), config.heartbeat().timeout().toNanos()));

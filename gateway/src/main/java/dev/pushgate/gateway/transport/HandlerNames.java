@@ -5,13 +5,15 @@ package dev.pushgate.gateway.transport;
  *
  * <pre>
  * HTTP (before an upgrade):
- *   [tls] → limits → http-idle → http-codec → http-aggregator → [cors] → http-router → ws-compression
- *     → ws-protocol → ws-aggregator → ws-session
+ *   [tls] → limits → http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → [cors]
+ *     → http-router → ws-compression → ws-protocol → ws-aggregator → ws-session
+ *   (http-gate and http-flow are one {@link HttpFlowControlHandler}: one request in flight, the codec fed a slice
+ *   at a time; http-timeout times each request as it is let through, so held requests are not timed.)
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
- *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → rsv-check → heartbeat
- *     → ws-protocol → ws-aggregator → ws-session
+ *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → ws-backpressure → rsv-check
+ *     → heartbeat → ws-protocol → ws-aggregator → ws-session
  * The separate metrics port (metrics.port, {@link MetricsChannelInitializer}):
- *   http-idle → http-codec → http-aggregator → http-router
+ *   http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → http-router
  * </pre>
  */
 public final class HandlerNames {
@@ -21,11 +23,15 @@ public final class HandlerNames {
     public static final String CORS = "cors";
     public static final String RSV_CHECK = "rsv-check";
     public static final String HTTP_CODEC = "http-codec";
+    public static final String HTTP_GATE = "http-gate";
+    public static final String HTTP_FLOW = "http-flow";
+    public static final String HTTP_TIMEOUT = "http-timeout";
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     public static final String HTTP_ROUTER = "http-router";
     public static final String WS_COMPRESSION = "ws-compression";
     public static final String WS_PROTOCOL = "ws-protocol";
     public static final String WS_AGGREGATOR = "ws-aggregator";
+    public static final String WS_BACKPRESSURE = "ws-backpressure";
     public static final String HEARTBEAT = "heartbeat";
     public static final String WS_SESSION = "ws-session";
 
