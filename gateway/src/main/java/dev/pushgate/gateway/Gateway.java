@@ -14,6 +14,8 @@ import dev.pushgate.gateway.auth.VerificationKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.broker.redis.RedisBroker;
+import dev.pushgate.gateway.broker.redis.RedisConnections;
+import dev.pushgate.gateway.broker.redis.RedisPresence;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
@@ -76,6 +78,8 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final EventLoops loops;
+    /** The Redis connections shared by the broker and presence, or null on the memory layer. */
+    private final RedisConnections redis;
     private final Broker broker;
     private final Presence presence;
     private final Hub hub;
@@ -104,9 +108,10 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
-        this.broker = createBroker(config, registry);
-        this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
-                : new InMemoryPresence();
+        this.redis = config.layer() == GatewayConfig.Layer.REDIS ? RedisConnections.connect(config.redis()) : null;
+        this.broker = createBroker(config, registry, redis);
+        this.presence = redis != null ? new RedisPresence(redis, config.redis().prefix(), config.presenceTtl(),
+                config.redis().commandTimeout()) : new InMemoryPresence();
         StatsChannel layer = new StatsChannel(broker, clusterStats);
         this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
@@ -212,14 +217,20 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Broker createBroker(GatewayConfig config, MeterRegistry registry) {
-        if (config.layer() == GatewayConfig.Layer.REDIS) {
-            RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
-            RedisBroker redis = RedisBroker.connect(config.redis(), redisMetrics);
-            redisMetrics.bind(registry, redis);
-            return redis;
+    private static Broker createBroker(GatewayConfig config, MeterRegistry registry, RedisConnections redis) {
+        if (redis == null) {
+            return new InMemoryBroker();
         }
-        return new InMemoryBroker();
+        RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
+        RedisBroker broker;
+        try {
+            broker = new RedisBroker(redis, config.redis(), redisMetrics);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+        redisMetrics.bind(registry, broker);
+        return broker;
     }
 
     private Routes routes(PublishService publisher, PresenceService presenceService) {
@@ -315,6 +326,9 @@ public final class Gateway implements AutoCloseable {
         }
         presence.close();
         broker.close();
+        if (redis != null) {
+            redis.close();
+        }
         runtimeMetrics.close();
         registry.close();
         log.info("stopped");

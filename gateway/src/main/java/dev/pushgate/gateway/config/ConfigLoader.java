@@ -223,8 +223,8 @@ public final class ConfigLoader {
                 apiKeys,
                 generated,
                 choice("layer", GatewayConfig.Layer.class),
-                new GatewayConfig.Redis(redisUri(), raw("redis.prefix"), duration("redis.command-timeout"),
-                        integer("redis.max-pending", 1, 10_000_000)),
+                new GatewayConfig.Redis(redisUri(), redisPrefix(), duration("redis.command-timeout"),
+                        integer("redis.max-pending", 1, 10_000_000), duration("redis.probe-interval")),
                 presenceTtl,
                 new GatewayConfig.WebSocket(maxFrame, maxMessage, bool("ws.compression"),
                         size("ws.compression-min-size"), duration("ws.handshake-timeout"), list("ws.allowed-origins"),
@@ -313,6 +313,15 @@ public final class ConfigLoader {
         }
         return new GatewayConfig.Auth(secret, path("auth.rsa-public-key-file"), path("auth.ec-public-key-file"),
                 path("auth.jwks-file"), duration("auth.refresh-warning"));
+    }
+
+    /** The key prefix; braces would move the keys' hash tag away from the topic (see RedisWire). */
+    private String redisPrefix() {
+        String prefix = raw("redis.prefix");
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            throw new ConfigException(label("redis.prefix") + ": must not contain { or }: '" + prefix + "'");
+        }
+        return prefix;
     }
 
     private URI redisUri() {

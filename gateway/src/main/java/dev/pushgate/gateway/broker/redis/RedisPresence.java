@@ -83,6 +83,14 @@ public final class RedisPresence implements Presence {
         return t;
     });
 
+    /**
+     * Presence on the presence connection of {@code connections} (its own socket and request queue, so refreshes
+     * never delay publishes); close it before the connections.
+     */
+    public RedisPresence(RedisConnections connections, String prefix, Duration ttl, Duration commandTimeout) {
+        this(connections.presence(), prefix, ttl, commandTimeout);
+    }
+
     RedisPresence(StatefulRedisConnection<String, byte[]> connection, String prefix, Duration ttl,
                   Duration commandTimeout) {
         this.connection = connection;
