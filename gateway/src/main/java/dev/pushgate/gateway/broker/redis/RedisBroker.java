@@ -10,6 +10,8 @@ import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.protocol.BrokerEnvelope;
 import dev.pushgate.protocol.ProtocolException;
 import dev.pushgate.protocol.RedisWire;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -17,6 +19,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Redis channel layer: every node that shares one Redis acts as one gateway.
@@ -66,6 +70,8 @@ public final class RedisBroker implements Broker {
     private final AtomicInteger pendingReads = new AtomicInteger();
     /** True from a pub/sub loss (or a failed probe) until the resubscribe after it finished. */
     private final AtomicBoolean linkDown = new AtomicBoolean();
+    /** A resubscribe not yet reported because the reads connection (which catch-up needs) is not back yet. */
+    private final AtomicReference<Set<String>> unreportedResubscribe = new AtomicReference<>();
     private volatile BrokerListener listener;
     private volatile boolean closed;
 
@@ -100,6 +106,14 @@ public final class RedisBroker implements Broker {
                 this::probeFailed) : null;
         connections.addListener(new RedisConnectionWatch(publishing, pubsub, this::pubsubLost,
                 this::pubsubBack, metrics, () -> closed));
+        connections.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection == reads) {
+                    reportResubscribe();
+                }
+            }
+        });
         for (RedisScript script : List.of(publishScript, historyScript)) {
             String loaded = publishing.sync().scriptLoad(script.text());
             if (!script.sha().equals(loaded)) {
@@ -280,7 +294,22 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /**
+     * Every wanted topic is subscribed again (subscriptions thread). Reported once the reads connection is open too:
+     * the listener reads what it missed from history right away.
+     */
     private void resubscribed(Set<String> topics) {
+        unreportedResubscribe.set(topics);
+        if (reads.isOpen()) {
+            reportResubscribe();
+        }
+    }
+
+    private void reportResubscribe() {
+        Set<String> topics = unreportedResubscribe.getAndSet(null);
+        if (topics == null) {
+            return;
+        }
         linkDown.set(false);
         BrokerListener l = listener;
         if (l != null) {
@@ -289,13 +318,14 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Whether this node can publish and deliver: the publishing and pub/sub connections are open and the link is
-     * delivering (the last probe after a failed one came back). A resubscribe under way does not count against it
-     * (the listener catches up from history), and publishing never waits for this.
+     * Whether this node can publish, read history and deliver: the publishing, reads and pub/sub connections are
+     * open and the link is delivering (after a failed probe, once one came back). A resubscribe under way does not
+     * count against it (the listener catches up from history), and publishing never waits for this.
      */
     @Override
     public boolean isReady() {
-        return !closed && publishing.isOpen() && pubsub.isOpen() && (probe == null || probe.delivering());
+        return !closed && publishing.isOpen() && reads.isOpen() && pubsub.isOpen()
+                && (probe == null || probe.delivering());
     }
 
     @Override
