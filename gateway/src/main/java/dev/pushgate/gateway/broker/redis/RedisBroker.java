@@ -12,7 +12,6 @@ import dev.pushgate.protocol.ProtocolException;
 import dev.pushgate.protocol.RedisWire;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -20,15 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,10 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Connections come from {@link RedisConnections}. The pub/sub connection holds one channel subscription per topic
  * with local subscribers ({@link RedisSubscriptions}) plus this node's probe channel; its listener runs on lettuce's
  * I/O thread for that connection, decodes each {@link BrokerEnvelope} and hands it to the {@link BrokerListener} in
- * arrival order without blocking. Publishes run {@link RedisWire#PUBLISH_SCRIPT} on the publishing connection (next
- * offset, stream append, PUBLISH in one step); history reads run {@link RedisWire#HISTORY_SCRIPT} on the reads
- * connection. Publishes and reads in flight are each bounded by {@code redis.max-pending} (counted here, before they
- * reach lettuce's queue of the same size); commands are rejected while their connection is down and time out after
+ * arrival order without blocking. Publishes and history reads are {@link RedisStreams}' (one script each, bounded
+ * in flight by {@code redis.max-pending}); commands are rejected while their connection is down and time out after
  * {@code redis.command-timeout}, so they fail fast with {@link BrokerUnavailableException} instead of waiting.
  *
  * <p>Link state: the listener hears {@link BrokerListener#onLinkDown} as soon as the pub/sub connection drops or
@@ -50,7 +44,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
-    private static final byte[] ZERO = {'0'};
 
     private final GatewayConfig.Redis config;
     private final RedisMetrics metrics;
@@ -61,13 +54,9 @@ public final class RedisBroker implements Broker {
     private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
     private final RedisSubscriptions subscriptions;
     private final RedisLinkProbe probe;
-    private final RedisScript publishScript = new RedisScript(RedisWire.PUBLISH_SCRIPT);
-    private final RedisScript historyScript = new RedisScript(RedisWire.HISTORY_SCRIPT);
+    private final RedisStreams streams;
     private final String channelPrefix;
     private final String probeChannel;
-    private final byte[] metaTtl = ascii(RedisWire.META_TTL_MILLIS);
-    private final AtomicInteger pendingPublishes = new AtomicInteger();
-    private final AtomicInteger pendingReads = new AtomicInteger();
     /** True from a pub/sub loss (or a failed probe) until the resubscribe after it finished. */
     private final AtomicBoolean linkDown = new AtomicBoolean();
     /** A resubscribe not yet reported because the reads connection (which catch-up needs) is not back yet. */
@@ -114,12 +103,7 @@ public final class RedisBroker implements Broker {
                 }
             }
         });
-        for (RedisScript script : List.of(publishScript, historyScript)) {
-            String loaded = publishing.sync().scriptLoad(script.text());
-            if (!script.sha().equals(loaded)) {
-                throw new IllegalStateException("redis answered an unexpected script sha: " + loaded);
-            }
-        }
+        this.streams = new RedisStreams(publishing, reads, config.prefix(), config.maxPending(), metrics);
         if (probe != null) {
             // lettuce subscribes it again after every reconnect (RedisSubscriptions leaves channels it did not make).
             pubsub.sync().subscribe(probeChannel);
@@ -158,54 +142,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryPolicy history) {
-        if (!publishing.isOpen()) {
-            return CompletableFuture.failedFuture(new BrokerUnavailableException("redis unavailable"));
-        }
-        if (pendingPublishes.incrementAndGet() > config.maxPending()) {
-            // Refused here rather than by lettuce's queue of the same size, which logs every refusal at WARN.
-            pendingPublishes.decrementAndGet();
-            return CompletableFuture.failedFuture(new BrokerUnavailableException("redis publish queue full"));
-        }
-        long start = System.nanoTime();
-        boolean keep = history.enabled();
-        CompletionStage<List<Object>> sent = publishScript.run(publishing.async(), ScriptOutputType.MULTI,
-                keys(topic), utf8(RedisWire.channel(config.prefix(), topic)), data,
-                keep ? ascii(history.size()) : ZERO, keep ? ascii(history.ttl().toMillis()) : ZERO, metaTtl);
-        return sent.handle((reply, err) -> {
-            pendingPublishes.decrementAndGet();
-            metrics.command(System.nanoTime() - start);
-            if (err != null) {
-                throw new CompletionException(RedisFailures.translate(err));
-            }
-            if (reply == null || reply.size() != 2 || !(reply.get(0) instanceof Long offset)
-                    || !(reply.get(1) instanceof byte[] epoch)) {
-                throw new IllegalStateException("unexpected publish script reply");
-            }
-            return new StreamPosition(offset, new String(epoch, StandardCharsets.UTF_8));
-        });
+        return streams.publish(topic, data, history);
     }
 
     @Override
     public CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit) {
-        if (sinceOffset >= 0 && limit < 1) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("limit must be at least 1"));
-        }
-        if (!reads.isOpen()) {
-            return CompletableFuture.failedFuture(new BrokerUnavailableException("redis unavailable"));
-        }
-        if (pendingReads.incrementAndGet() > config.maxPending()) {
-            pendingReads.decrementAndGet();
-            return CompletableFuture.failedFuture(new BrokerUnavailableException("redis history queue full"));
-        }
-        CompletionStage<List<Object>> sent = historyScript.run(reads.async(), ScriptOutputType.MULTI, keys(topic),
-                ascii(Math.max(-1, sinceOffset)), ascii(Math.max(0, limit)), metaTtl);
-        return sent.handle((reply, err) -> {
-            pendingReads.decrementAndGet();
-            if (err != null) {
-                throw new CompletionException(RedisFailures.translate(err));
-            }
-            return RedisHistoryReply.parse(reply, sinceOffset, epoch, limit);
-        });
+        return streams.history(topic, sinceOffset, epoch, limit);
     }
 
     @Override
@@ -353,15 +295,4 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    private String[] keys(String topic) {
-        return new String[] {RedisWire.metaKey(config.prefix(), topic), RedisWire.streamKey(config.prefix(), topic)};
-    }
-
-    private static byte[] ascii(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }
