@@ -62,7 +62,7 @@ public final class RedisWire {
               redis.call('XADD', KEYS[2], 'MAXLEN', size, id .. '-0', 'd', ARGV[2])
               redis.call('PEXPIRE', KEYS[2], ttl)
             end
-            redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[5]), ttl))
+            redis.call('PEXPIRE', KEYS[1], math.max(tonumber(meta_ttl), ttl))
             redis.call('PUBLISH', ARGV[1], '{"seq":' .. id .. ',"epoch":"' .. epoch .. '","data":' .. ARGV[2] .. '}')
             return {offset, epoch}
             """;

@@ -3,6 +3,8 @@ package dev.pushgate.protocol;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +59,14 @@ class RedisWireTest {
         BrokerEnvelope plain = BrokerEnvelope.decode(utf8("{\"data\":1}"));
         assertFalse(plain.sequenced());
         assertNull(plain.epoch());
+    }
+
+    @Test
+    void protocolDocumentsBothScriptsVerbatim() throws Exception {
+        // Backends copy the scripts from PROTOCOL.md (indented by two spaces in a list item there).
+        String doc = Files.readString(Path.of("PROTOCOL.md")).replace("\n  ", "\n");
+        assertTrue(doc.contains(RedisWire.PUBLISH_SCRIPT), "PROTOCOL.md shows the publish script as it is");
+        assertTrue(doc.contains(RedisWire.HISTORY_SCRIPT), "PROTOCOL.md shows the history script as it is");
     }
 
     @Test
