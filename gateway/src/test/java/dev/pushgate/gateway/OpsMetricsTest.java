@@ -41,7 +41,7 @@ class OpsMetricsTest {
     /** Meters that exist only on the Redis layer (checked by {@link OpsDeployFilesTest} against a Redis node). */
     static final Set<String> REDIS_ONLY = Set.of(MeterNames.REDIS_OUTAGES, MeterNames.REDIS_RESUBSCRIBES,
             MeterNames.REDIS_RESUBSCRIBE_DURATION, MeterNames.REDIS_COMMAND_LATENCY, MeterNames.REDIS_MALFORMED,
-            MeterNames.REDIS_CHANNELS);
+            MeterNames.REDIS_CHANNELS, MeterNames.REDIS_PROBE_FAILURES);
 
     static PrometheusText scrape(String baseUrl) throws Exception {
         HttpResponse<String> r = Http.get(baseUrl + "/metrics");
