@@ -81,6 +81,7 @@ public final class RedisBroker implements Broker {
         this.publishing = connections.publishing();
         this.reads = connections.reads();
         this.pubsub = connections.pubsub();
+        this.streams = new RedisStreams(publishing, reads, config.prefix(), config.maxPending(), metrics);
         this.channelPrefix = RedisWire.channelPrefix(config.prefix());
         this.probeChannel = RedisWire.probeChannel(config.prefix(), UUID.randomUUID().toString());
         this.subscriptions = new RedisSubscriptions(pubsub, channelPrefix, metrics, this::resubscribed);
@@ -103,7 +104,6 @@ public final class RedisBroker implements Broker {
                 }
             }
         });
-        this.streams = new RedisStreams(publishing, reads, config.prefix(), config.maxPending(), metrics);
         if (probe != null) {
             // lettuce subscribes it again after every reconnect (RedisSubscriptions leaves channels it did not make).
             pubsub.sync().subscribe(probeChannel);
