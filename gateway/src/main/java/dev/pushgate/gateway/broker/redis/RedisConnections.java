@@ -43,10 +43,12 @@ public final class RedisConnections implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> reads;
     private final StatefulRedisConnection<String, byte[]> presence;
     private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    private final int maxPending;
 
-    private RedisConnections(ClientResources resources, RedisClient client) {
+    private RedisConnections(ClientResources resources, RedisClient client, int maxPending) {
         this.resources = resources;
         this.client = client;
+        this.maxPending = maxPending;
         this.publishing = client.connect(CODEC);
         this.reads = client.connect(CODEC);
         this.presence = client.connect(CODEC);
@@ -81,7 +83,7 @@ public final class RedisConnections implements AutoCloseable {
                         .tcpNoDelay(true).build())
                 .build());
         try {
-            return new RedisConnections(resources, client);
+            return new RedisConnections(resources, client, config.maxPending());
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -108,6 +110,11 @@ public final class RedisConnections implements AutoCloseable {
     /** Channel subscriptions. */
     StatefulRedisPubSubConnection<String, byte[]> pubsub() {
         return pubsub;
+    }
+
+    /** The bound of every connection's request queue ({@code redis.max-pending}). */
+    int maxPending() {
+        return maxPending;
     }
 
     /** Watches connects and disconnects of every connection (called on lettuce's I/O threads). */
