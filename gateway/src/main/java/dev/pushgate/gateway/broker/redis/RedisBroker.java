@@ -249,8 +249,8 @@ public final class RedisBroker implements Broker {
 
     private void reportResubscribe() {
         Set<String> topics = unreportedResubscribe.getAndSet(null);
-        if (topics == null) {
-            return;
+        if (topics == null || !pubsub.isOpen()) {
+            return; // lost again meanwhile: the resubscribe after the next reconnect is reported instead
         }
         linkDown.set(false);
         BrokerListener l = listener;
