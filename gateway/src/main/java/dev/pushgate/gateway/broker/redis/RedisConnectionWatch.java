@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 final class RedisConnectionWatch implements RedisConnectionStateListener {
     private static final Logger log = LoggerFactory.getLogger(RedisConnectionWatch.class);
 
-    private final StatefulConnection<?, ?> commands;
+    private final StatefulConnection<?, ?> publishing;
     private final StatefulConnection<?, ?> pubsub;
     private final Runnable pubsubDown;
     private final Runnable pubsubBack;
@@ -30,9 +30,9 @@ final class RedisConnectionWatch implements RedisConnectionStateListener {
     /** {@link System#nanoTime()} when the current outage began, or 0 while both connections are up. */
     private final AtomicLong downSince = new AtomicLong();
 
-    RedisConnectionWatch(StatefulConnection<?, ?> commands, StatefulConnection<?, ?> pubsub, Runnable pubsubDown,
+    RedisConnectionWatch(StatefulConnection<?, ?> publishing, StatefulConnection<?, ?> pubsub, Runnable pubsubDown,
                          Runnable pubsubBack, RedisMetrics metrics, BooleanSupplier closing) {
-        this.commands = commands;
+        this.publishing = publishing;
         this.pubsub = pubsub;
         this.pubsubDown = pubsubDown;
         this.pubsubBack = pubsubBack;
@@ -68,7 +68,7 @@ final class RedisConnectionWatch implements RedisConnectionStateListener {
         if (connection == pubsub) {
             pubsubBack.run();
         }
-        if (commands.isOpen() && pubsub.isOpen()) {
+        if (publishing.isOpen() && pubsub.isOpen()) {
             long since = downSince.getAndSet(0);
             if (since != 0) {
                 log.info("redis connection restored: address={} downMillis={}", address,
@@ -81,6 +81,6 @@ final class RedisConnectionWatch implements RedisConnectionStateListener {
         if (connection == pubsub) {
             return "pubsub";
         }
-        return connection == commands ? "commands" : null;
+        return connection == publishing ? "publishing" : null;
     }
 }
