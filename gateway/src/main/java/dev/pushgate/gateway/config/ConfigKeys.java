@@ -22,7 +22,7 @@ public final class ConfigKeys {
             new ConfigKey("redis.uri", "redis://127.0.0.1:6379", "Redis URI for layer=redis (redis:// or rediss://, optional password and database)"),
             new ConfigKey("redis.prefix", "pushgate:", "Prefix of every Redis key and channel the gateway uses"),
             new ConfigKey("redis.command-timeout", "2s", "Time a Redis command may take before it fails"),
-            new ConfigKey("redis.max-pending", "10000", "Bounded queue of Redis publish commands; beyond it publishes fail fast"),
+            new ConfigKey("redis.max-pending", "10000", "Bounded queue of each Redis connection (publishes, history reads, presence writes); beyond it they fail fast"),
             new ConfigKey("redis.probe-interval", "2s", "Period of the pub/sub liveness probe (a message to the node's own channel; 3 missed periods = link broken, reconnect); 0 = off"),
             new ConfigKey("presence.ttl", "30s", "How long a member stays in presence after its node stops refreshing it (crashed nodes vanish after this)"),
             new ConfigKey("ws.max-frame-size", "64KiB", "Largest single WebSocket frame a client may send (larger: close 1009)"),
