@@ -36,7 +36,7 @@ public final class RedisWire {
               local t = redis.call('TIME')
               epoch = string.format('%x%05x', tonumber(t[1]), tonumber(t[2]))
               redis.call('HSET', KEYS[1], 'epoch', epoch, 'offset', 0)
-              redis.call('PEXPIRE', KEYS[1], meta_ttl)
+              if tonumber(meta_ttl) > 0 then redis.call('PEXPIRE', KEYS[1], meta_ttl) end
               redis.call('DEL', KEYS[2])
             end
             """;
@@ -51,7 +51,7 @@ public final class RedisWire {
      * not checked by the script), {@code ARGV[3]} the history size (entries kept, {@code 0}: no history),
      * {@code ARGV[4]} the history's time to live in milliseconds (the stream expires that long after the last
      * publication; {@code 0}: no history), {@code ARGV[5]} the meta hash's time to live in milliseconds
-     * ({@link #META_TTL_MILLIS}; the script never uses less than {@code ARGV[4]}).
+     * ({@link #META_TTL_MILLIS}; the script never uses less than {@code ARGV[4]}; {@code 0}: no expiry).
      */
     public static final String PUBLISH_SCRIPT = "local meta_ttl = ARGV[5]\n" + ENSURE_EPOCH + """
             local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
@@ -62,7 +62,7 @@ public final class RedisWire {
               redis.call('XADD', KEYS[2], 'MAXLEN', size, id .. '-0', 'd', ARGV[2])
               redis.call('PEXPIRE', KEYS[2], ttl)
             end
-            redis.call('PEXPIRE', KEYS[1], math.max(tonumber(meta_ttl), ttl))
+            if tonumber(meta_ttl) > 0 then redis.call('PEXPIRE', KEYS[1], math.max(tonumber(meta_ttl), ttl)) end
             redis.call('PUBLISH', ARGV[1], '{"seq":' .. id .. ',"epoch":"' .. epoch .. '","data":' .. ARGV[2] .. '}')
             return {offset, epoch}
             """;

@@ -130,6 +130,18 @@ class RedisPublisherTest {
     }
 
     @Test
+    void aBackendMayKeepThePositionForever() {
+        String[] keys = {RedisWire.metaKey("pub:", "news.forever"), RedisWire.streamKey("pub:", "news.forever")};
+        List<Object> first = redis.sync().eval(RedisWire.PUBLISH_SCRIPT, ScriptOutputType.MULTI, keys,
+                RedisWire.channel("pub:", "news.forever"), "1", "0", "0", "0");
+        List<Object> second = redis.sync().eval(RedisWire.PUBLISH_SCRIPT, ScriptOutputType.MULTI, keys,
+                RedisWire.channel("pub:", "news.forever"), "2", "0", "0", "0");
+        assertEquals(List.of(1L, first.get(1)), first);
+        assertEquals(List.of(2L, first.get(1)), second, "meta ttl 0 keeps the epoch (it does not expire the key)");
+        assertEquals(-1, redis.sync().pttl(keys[0]), "no expiry");
+    }
+
+    @Test
     void publishesUnsequencedEnvelopes() throws Exception {
         try (RedisPublisher publisher = RedisPublisher.connect(uri, "pub:", Duration.ofSeconds(2))) {
             long receivers = publisher.publishUnsequenced("news.raw", "[1,2]")
