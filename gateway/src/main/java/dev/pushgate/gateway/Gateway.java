@@ -15,6 +15,8 @@ import dev.pushgate.gateway.auth.VerificationKeys;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.broker.redis.RedisBroker;
+import dev.pushgate.gateway.broker.redis.RedisConnections;
+import dev.pushgate.gateway.broker.redis.RedisPresence;
 import dev.pushgate.gateway.config.ConfigException;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
@@ -79,6 +81,8 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final EventLoops loops;
+    /** The Redis connections shared by the broker and presence, or null on the memory layer. */
+    private final RedisConnections redis;
     private final Broker broker;
     private final Presence presence;
     private final Hub hub;
@@ -113,9 +117,10 @@ public final class Gateway implements AutoCloseable {
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
         new JwksMetrics(tokens == null ? null : tokens.remoteKeys()).bindTo(registry);
-        this.broker = createBroker(config, registry);
-        this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
-                : new InMemoryPresence();
+        this.redis = config.layer() == GatewayConfig.Layer.REDIS ? RedisConnections.connect(config.redis()) : null;
+        this.broker = createBroker(config, registry, redis);
+        this.presence = redis != null ? new RedisPresence(redis, config.redis().prefix(), config.presenceTtl(),
+                config.redis().commandTimeout()) : new InMemoryPresence();
         StatsChannel layer = new StatsChannel(broker, clusterStats);
         this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
@@ -231,14 +236,20 @@ public final class Gateway implements AutoCloseable {
         return new TokenVerifier(keys, remote, Clock.systemUTC(), auth.audience(), auth.issuer());
     }
 
-    private static Broker createBroker(GatewayConfig config, MeterRegistry registry) {
-        if (config.layer() == GatewayConfig.Layer.REDIS) {
-            RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
-            RedisBroker redis = RedisBroker.connect(config.redis(), redisMetrics);
-            redisMetrics.bind(registry, redis);
-            return redis;
+    private static Broker createBroker(GatewayConfig config, MeterRegistry registry, RedisConnections redis) {
+        if (redis == null) {
+            return new InMemoryBroker();
         }
-        return new InMemoryBroker();
+        RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
+        RedisBroker broker;
+        try {
+            broker = new RedisBroker(redis, config.redis(), redisMetrics);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+        redisMetrics.bind(registry, broker);
+        return broker;
     }
 
     private Routes routes(PublishService publisher, PresenceService presenceService) {
@@ -341,6 +352,9 @@ public final class Gateway implements AutoCloseable {
         broker.close();
         if (tokens != null) {
             tokens.close();
+        }
+        if (redis != null) {
+            redis.close();
         }
         runtimeMetrics.close();
         registry.close();

@@ -48,7 +48,7 @@ class OpsMetricsTest {
     /** Meters that exist only on the Redis layer (checked by {@code PrometheusServerTest} on Redis nodes). */
     static final Set<String> REDIS_ONLY = Set.of(MeterNames.REDIS_OUTAGES, MeterNames.REDIS_RESUBSCRIBES,
             MeterNames.REDIS_RESUBSCRIBE_DURATION, MeterNames.REDIS_COMMAND_LATENCY, MeterNames.REDIS_MALFORMED,
-            MeterNames.REDIS_CHANNELS);
+            MeterNames.REDIS_CHANNELS, MeterNames.REDIS_PROBE_FAILURES);
 
     /** {@code GET /metrics}: the text the Prometheus registry serves. */
     static String scrape(String baseUrl) throws Exception {

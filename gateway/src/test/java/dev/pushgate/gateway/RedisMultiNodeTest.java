@@ -74,9 +74,10 @@ class RedisMultiNodeTest {
             expect(List.of(a, b), -1, "{\"via\":\"redis\"}");
 
             // ... and the publish script sequences it like the gateway does.
-            Long seq = REDIS.redis().eval(RedisWire.PUBLISH_SCRIPT, ScriptOutputType.INTEGER,
-                    new String[] {RedisWire.sequenceKey(PREFIX, topic)}, channel, "{\"via\":\"script\"}", "60");
-            assertEquals(4, seq);
+            List<Object> position = REDIS.redis().eval(RedisWire.PUBLISH_SCRIPT, ScriptOutputType.MULTI,
+                    new String[] {RedisWire.metaKey(PREFIX, topic), RedisWire.streamKey(PREFIX, topic)}, channel,
+                    "{\"via\":\"script\"}", "0", "0", Long.toString(RedisWire.META_TTL_MILLIS));
+            assertEquals(4L, position.get(0));
             expect(List.of(a, b), 4, "{\"via\":\"script\"}");
         }
     }

@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The payload of a Redis pub/sub message on a topic's channel: {@code {"seq":17,"data":...}}. {@code seq} is
- * optional (a plain {@code PUBLISH} from a backend may leave it out); {@code data} is any JSON value. The gateway's
+ * The payload of a Redis pub/sub message on a topic's channel: {@code {"seq":17,"epoch":"E","data":...}}, as the
+ * publish script ({@link RedisWire#PUBLISH_SCRIPT}) sends it. {@code seq} and {@code epoch} are optional (a plain
+ * {@code PUBLISH} from a backend leaves them out; layout v1 sent {@code seq} without {@code epoch}, which a reader
+ * treats as unsequenced); {@code data} is any JSON value. The gateway's
  * own presence events travel on the same channel as {@code {"op":"join","data":<member>}} and
  * {@code {"op":"leave","data":<member>}}; a missing {@code op} means {@code message}.
  */
-public record BrokerEnvelope(long seq, byte[] data, Kind kind) {
+public record BrokerEnvelope(long seq, String epoch, byte[] data, Kind kind) {
     /** The value of {@link #seq()} when the publisher did not sequence the message. */
     public static final long NO_SEQ = -1;
 
@@ -38,13 +40,26 @@ public record BrokerEnvelope(long seq, byte[] data, Kind kind) {
     }
 
     /** A publication envelope. */
-    public BrokerEnvelope(long seq, byte[] data) {
-        this(seq, data, Kind.MESSAGE);
+    public BrokerEnvelope(long seq, String epoch, byte[] data) {
+        this(seq, epoch, data, Kind.MESSAGE);
     }
 
-    /** Encodes {@code {"seq":S,"data":...}} (no {@code seq} when {@code seq < 0}). */
+    /** Whether this is a publication with a position (offset and epoch) of the current layout. */
+    public boolean sequenced() {
+        return kind == Kind.MESSAGE && seq >= 0 && epoch != null;
+    }
+
+    /** Encodes {@code {"seq":S,"data":...}} (no {@code seq} when {@code seq < 0}), without an epoch. */
     public static byte[] encode(long seq, byte[] data) {
         return wrap(seq >= 0 ? "{\"seq\":" + seq + ",\"data\":" : "{\"data\":", data);
+    }
+
+    /**
+     * Encodes {@code {"seq":S,"epoch":"E","data":...}} as the publish script does; {@code epoch} must need no JSON
+     * escaping (the layer's epochs are hex digits).
+     */
+    public static byte[] encode(long seq, String epoch, byte[] data) {
+        return wrap("{\"seq\":" + seq + ",\"epoch\":\"" + epoch + "\",\"data\":", data);
     }
 
     /** Encodes a presence event {@code {"op":"join","data":<member>}} (or {@code leave}). */
@@ -67,6 +82,7 @@ public record BrokerEnvelope(long seq, byte[] data, Kind kind) {
     /** Decodes an envelope; a payload that is not one is refused (the gateway counts and drops it). */
     public static BrokerEnvelope decode(byte[] payload) throws ProtocolException {
         long seq = NO_SEQ;
+        String epoch = null;
         byte[] data = null;
         Kind kind = Kind.MESSAGE;
         try (JsonParser p = JsonSpans.parser(payload, 0, payload.length)) {
@@ -78,6 +94,8 @@ public record BrokerEnvelope(long seq, byte[] data, Kind kind) {
                 JsonToken value = p.nextToken();
                 if ("seq".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
                     seq = p.getLongValue();
+                } else if ("epoch".equals(field) && value == JsonToken.VALUE_STRING) {
+                    epoch = p.getText();
                 } else if ("data".equals(field)) {
                     data = JsonSpans.rawValue(p, payload, 0);
                 } else if ("op".equals(field) && value == JsonToken.VALUE_STRING) {
@@ -93,7 +111,7 @@ public record BrokerEnvelope(long seq, byte[] data, Kind kind) {
         if (data == null) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "envelope without data");
         }
-        return new BrokerEnvelope(seq, data, kind);
+        return new BrokerEnvelope(seq, epoch, data, kind);
     }
 
     /** Whether {@code json} is exactly one JSON value (what {@code data} must be). */

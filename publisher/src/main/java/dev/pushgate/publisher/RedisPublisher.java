@@ -17,6 +17,7 @@ import io.lettuce.core.codec.StringCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -27,20 +28,24 @@ import java.util.concurrent.CompletionStage;
  *
  * <pre>{@code
  * try (RedisPublisher publisher = RedisPublisher.connect("redis://localhost:6379")) {
- *     long seq = publisher.publish("news.sports", "{\"score\":\"2-1\"}").toCompletableFuture().join();
+ *     // chat.* keeps history on the gateways (namespaces.chat.history-size / history-ttl): pass the same here.
+ *     Position p = publisher.publish("chat.lobby", "{\"text\":\"hi\"}", 100, Duration.ofMinutes(10))
+ *             .toCompletableFuture().join();
  * }
  * }</pre>
  *
- * <p>{@link #publish} runs the gateway's own sequencing script ({@link RedisWire#PUBLISH_SCRIPT}, by SHA, sent again in
- * full when Redis answers {@code NOSCRIPT}), so subscribers see one rising {@code seq} per topic whoever publishes.
- * {@link #publishUnsequenced} is a plain {@code PUBLISH} of {@code {"data":...}}. Both check the topic and that the
+ * <p>{@link #publish} runs the gateway's own publish script ({@link RedisWire#PUBLISH_SCRIPT}, by SHA, sent again in
+ * full when Redis answers {@code NOSCRIPT}), so subscribers see one rising {@code seq} per topic whoever publishes,
+ * and the publication lands in the topic's history when a history size and time to live are given (the publisher
+ * does not know the gateways' namespace settings: pass the namespace's {@code history-size} and {@code history-ttl},
+ * or reconnecting clients cannot recover what it published). {@link #publishUnsequenced} is a plain {@code PUBLISH}
+ * of {@code {"data":...}}: no {@code seq}, not in history. Both check the topic and that the
  * data is one JSON value, and throw {@link IllegalArgumentException} otherwise; Redis failures complete the stage
  * exceptionally. Thread-safe; nothing blocks but {@link #connect} and {@link #close}.
  */
 public final class RedisPublisher implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-    private static final byte[] SEQUENCE_TTL =
-            Long.toString(RedisWire.SEQUENCE_TTL_SECONDS).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] META_TTL = ascii(RedisWire.META_TTL_MILLIS);
 
     private final StatefulRedisConnection<String, byte[]> connection;
     private final RedisClient ownedClient;
@@ -85,30 +90,59 @@ public final class RedisPublisher implements AutoCloseable {
         return new RedisPublisher(connection, null, prefix);
     }
 
-    /** Publishes {@code jsonData} (one JSON value) to {@code topic}; completes with its sequence number. */
-    public CompletionStage<Long> publish(String topic, String jsonData) {
-        return publish(topic, jsonData.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Publishes {@code jsonData} (one JSON value) to {@code topic} without keeping it in history; completes with its
+     * position.
+     */
+    public CompletionStage<Position> publish(String topic, String jsonData) {
+        return publish(topic, jsonData.getBytes(StandardCharsets.UTF_8), 0, Duration.ZERO);
     }
 
-    /** Publishes {@code jsonData} (UTF-8 JSON, one value) to {@code topic}; completes with its sequence number. */
-    public CompletionStage<Long> publish(String topic, byte[] jsonData) {
+    /**
+     * Publishes {@code jsonData} (one JSON value) to {@code topic} and keeps it in the topic's history (the last
+     * {@code historySize} publications, for {@code historyTtl} after the last one; {@code 0}: none); completes with
+     * its position.
+     */
+    public CompletionStage<Position> publish(String topic, String jsonData, int historySize, Duration historyTtl) {
+        return publish(topic, jsonData.getBytes(StandardCharsets.UTF_8), historySize, historyTtl);
+    }
+
+    /** As {@link #publish(String, String, int, Duration)} with UTF-8 JSON bytes. */
+    public CompletionStage<Position> publish(String topic, byte[] jsonData, int historySize, Duration historyTtl) {
         check(topic, jsonData);
-        String[] keys = {RedisWire.sequenceKey(prefix, topic)};
-        byte[] channel = RedisWire.channel(prefix, topic).getBytes(StandardCharsets.UTF_8);
+        if (historySize < 0 || historyTtl.isNegative()) {
+            throw new IllegalArgumentException("history size and time to live must not be negative");
+        }
+        boolean keep = historySize > 0 && historyTtl.toMillis() > 0;
+        String[] keys = {RedisWire.metaKey(prefix, topic), RedisWire.streamKey(prefix, topic)};
+        byte[][] args = {RedisWire.channel(prefix, topic).getBytes(StandardCharsets.UTF_8), jsonData,
+                ascii(keep ? historySize : 0), ascii(keep ? historyTtl.toMillis() : 0), META_TTL};
         RedisAsyncCommands<String, byte[]> redis = connection.async();
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        redis.<Long>evalsha(scriptSha, ScriptOutputType.INTEGER, keys, channel, jsonData, SEQUENCE_TTL)
-                .whenComplete((seq, err) -> {
+        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+        redis.<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, args)
+                .whenComplete((reply, err) -> {
                     if (err == null) {
-                        result.complete(seq);
+                        result.complete(reply);
                     } else if (unwrap(err) instanceof RedisNoScriptException) {
-                        redis.<Long>eval(RedisWire.PUBLISH_SCRIPT, ScriptOutputType.INTEGER, keys, channel, jsonData,
-                                SEQUENCE_TTL).whenComplete((s, e) -> complete(result, s, e));
+                        redis.<List<Object>>eval(RedisWire.PUBLISH_SCRIPT, ScriptOutputType.MULTI, keys, args)
+                                .whenComplete((r, e) -> complete(result, r, e));
                     } else {
                         result.completeExceptionally(unwrap(err));
                     }
                 });
-        return result;
+        return result.thenApply(RedisPublisher::position);
+    }
+
+    private static Position position(List<Object> reply) {
+        if (reply == null || reply.size() != 2 || !(reply.get(0) instanceof Long offset)
+                || !(reply.get(1) instanceof byte[] epoch)) {
+            throw new IllegalStateException("unexpected publish script reply: " + reply);
+        }
+        return new Position(offset, new String(epoch, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pushgate.gateway.broker;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryBroker implements Broker {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final String EPOCH = "mem";
 
     private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
     private volatile BrokerListener listener;
@@ -36,17 +38,22 @@ public final class InMemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> publish(String topic, byte[] data) {
+    public CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryPolicy history) {
         TopicState state = topics.get(topic);
         if (state == null) {
-            return CompletableFuture.completedFuture(-1L);
+            return CompletableFuture.completedFuture(new StreamPosition(-1, EPOCH));
         }
         long seq;
         synchronized (state) {
             seq = ++state.seq;
-            listener.onPublication(topic, seq, data);
+            listener.onPublication(topic, seq, EPOCH, data);
         }
-        return CompletableFuture.completedFuture(seq);
+        return CompletableFuture.completedFuture(new StreamPosition(seq, EPOCH));
+    }
+
+    @Override
+    public CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit) {
+        return CompletableFuture.completedFuture(new HistoryResult(new StreamPosition(0, EPOCH), List.of(), false));
     }
 
     @Override

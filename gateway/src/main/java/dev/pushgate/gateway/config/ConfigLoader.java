@@ -229,8 +229,8 @@ public final class ConfigLoader {
                 apiKeys,
                 generated,
                 choice("layer", GatewayConfig.Layer.class),
-                new GatewayConfig.Redis(redisUri(), raw("redis.prefix"), duration("redis.command-timeout"),
-                        integer("redis.max-pending", 1, 10_000_000)),
+                new GatewayConfig.Redis(redisUri(), redisPrefix(), duration("redis.command-timeout"),
+                        integer("redis.max-pending", 1, 10_000_000), duration("redis.probe-interval")),
                 presenceTtl,
                 new GatewayConfig.WebSocket(maxFrame, maxMessage, bool("ws.compression"),
                         size("ws.compression-min-size"), duration("ws.handshake-timeout"), list("ws.allowed-origins"),
@@ -350,6 +350,15 @@ public final class ConfigLoader {
             // reported below
         }
         throw new ConfigException(label("auth.jwks-url") + ": must be an http:// or https:// URL, got '" + v + "'");
+    }
+
+    /** The key prefix; braces would move the keys' hash tag away from the topic (see RedisWire). */
+    private String redisPrefix() {
+        String prefix = raw("redis.prefix");
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            throw new ConfigException(label("redis.prefix") + ": must not contain { or }: '" + prefix + "'");
+        }
+        return prefix;
     }
 
     private URI redisUri() {

@@ -44,8 +44,19 @@ public record GatewayConfig(
     /** The socket transport. */
     public enum TransportKind { AUTO, EPOLL, IO_URING, NIO }
 
-    /** Redis connection settings (used when {@code layer=redis}). */
-    public record Redis(URI uri, String prefix, Duration commandTimeout, int maxPending) { }
+    /**
+     * Redis connection settings (used when {@code layer=redis}); {@code probeInterval} is the pub/sub liveness
+     * probe's period ({@code 0}: no probe).
+     */
+    public record Redis(URI uri, String prefix, Duration commandTimeout, int maxPending, Duration probeInterval) {
+        /** The default liveness probe period ({@code redis.probe-interval}). */
+        public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);
+
+        /** Settings with the default probe interval. */
+        public Redis(URI uri, String prefix, Duration commandTimeout, int maxPending) {
+            this(uri, prefix, commandTimeout, maxPending, DEFAULT_PROBE_INTERVAL);
+        }
+    }
 
     /** WebSocket limits and options. */
     public record WebSocket(int maxFrameSize, int maxMessageSize, boolean compression, int compressionMinSize,

@@ -121,7 +121,7 @@ public final class Hub implements BrokerListener {
     }
 
     @Override
-    public void onPublication(String topic, long seq, byte[] data) {
+    public void onPublication(String topic, long seq, String epoch, byte[] data) {
         long received = System.nanoTime();
         TopicEntry entry = topics.get(topic);
         if (entry == null) {

@@ -64,6 +64,8 @@ public final class MeterNames {
     public static final String REDIS_COMMAND_LATENCY = "pushgate.redis.command.latency";
     /** Counter: Redis channel messages dropped because they are not valid envelopes. */
     public static final String REDIS_MALFORMED = "pushgate.redis.messages.malformed";
+    /** Counter: pub/sub liveness probes that did not come back in time (the link was reconnected). */
+    public static final String REDIS_PROBE_FAILURES = "pushgate.redis.probe.failures";
     /** Gauge: Redis channels this node is subscribed to (one per topic with local subscribers). */
     public static final String REDIS_CHANNELS = "pushgate.redis.channels";
     /** Gauge: tasks waiting on the event loops. */

@@ -10,13 +10,17 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** The Redis layer's meters: outages, resubscribes, publish command latency, malformed messages. Thread-safe. */
+/**
+ * The Redis layer's meters: outages, resubscribes, publish command latency, malformed messages, liveness probe
+ * failures. Thread-safe.
+ */
 public final class RedisLayerMetrics implements RedisMetrics {
     private final Counter outages;
     private final Counter resubscribes;
     private final Timer resubscribeDuration;
     private final Timer commandLatency;
     private final Counter malformed;
+    private final Counter probeFailures;
 
     public RedisLayerMetrics(MeterRegistry registry) {
         this.outages = Counter.builder(MeterNames.REDIS_OUTAGES)
@@ -33,6 +37,8 @@ public final class RedisLayerMetrics implements RedisMetrics {
                 .register(registry);
         this.malformed = Counter.builder(MeterNames.REDIS_MALFORMED)
                 .description("Redis channel messages dropped as not valid envelopes").register(registry);
+        this.probeFailures = Counter.builder(MeterNames.REDIS_PROBE_FAILURES)
+                .description("Pub/sub liveness probes that did not come back in time").register(registry);
     }
 
     /** Registers the gauge of channels {@code broker} holds. */
@@ -60,5 +66,10 @@ public final class RedisLayerMetrics implements RedisMetrics {
     @Override
     public void malformed() {
         malformed.increment();
+    }
+
+    @Override
+    public void probeFailed() {
+        probeFailures.increment();
     }
 }

@@ -2,6 +2,8 @@ package dev.pushgate.gateway.publish;
 
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerUnavailableException;
+import dev.pushgate.gateway.broker.HistoryPolicy;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.protocol.ErrorCode;
@@ -47,15 +49,12 @@ public final class PublishService {
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
                     "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved for the gateway"));
         }
-        if (!broker.isReady()) {
-            metrics.publishError("unavailable");
-            return CompletableFuture.failedFuture(
-                    new ProtocolException(ErrorCode.UNAVAILABLE, "channel layer unavailable, nothing was published"));
-        }
+        // No isReady() check: a node resubscribing (or with a dead pub/sub link) still publishes; the broker fails
+        // fast by itself when it cannot reach the layer.
         metrics.messageIn(source);
         CompletionStage<Long> stage;
         try {
-            stage = broker.publish(topic, data);
+            stage = broker.publish(topic, data, HistoryPolicy.NONE).thenApply(StreamPosition::offset);
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }

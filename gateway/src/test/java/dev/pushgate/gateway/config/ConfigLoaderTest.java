@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertEquals(GatewayConfig.Layer.MEMORY, c.layer());
         assertEquals(Duration.ofSeconds(30), c.heartbeat().interval());
         assertEquals(Duration.ofSeconds(35), c.heartbeat().timeout());
+        assertEquals(Duration.ofSeconds(2), c.redis().probeInterval());
         assertTrue(c.apiKeyGenerated());
         assertTrue(c.namespaces().forTopic("chat.lobby").clientPublish());
         assertFalse(c.namespaces().forTopic("news.x").clientPublish());
@@ -78,6 +79,9 @@ class ConfigLoaderTest {
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("heartbeat.timeout", "10s")));
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("ws.max-frame-size", "lots")));
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("redis.uri", "http://x")));
+        assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("redis.prefix", "app{1}:")),
+                "braces would move the keys' hash tag off the topic");
+        assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("redis.probe-interval", "often")));
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("api-key", "short")));
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("port", "70000")));
     }

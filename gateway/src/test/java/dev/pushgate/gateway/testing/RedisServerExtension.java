@@ -13,16 +13,22 @@ import redis.embedded.core.RedisServerBuilder;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One real Redis per test class on a free port ({@code @RegisterExtension static}), from embedded-redis (Redis 6.2
  * bundled for linux/macOS x86-64 and arm64), else a {@code redis-server} on the PATH (Debian: {@code apt-get install
- * redis-server}); set {@code PUSHGATE_REDIS_SERVER} to a {@code redis-server} binary to choose one. No persistence. {@link #stop()} and {@link #start()} restart it on the same port (the outage
- * test). {@link #redis()} is a lettuce connection for assertions and backend-style publishing.
+ * redis-server}); set {@code PUSHGATE_REDIS_SERVER} to a {@code redis-server} binary to choose one. No persistence,
+ * unless made by {@link #withAppendOnlyFile()} (AOF with {@code appendfsync always} in a temporary directory, so a
+ * restart keeps every acknowledged write). {@link #stop()} and {@link #start()} restart it on the same port (the
+ * outage tests). {@link #redis()} is a lettuce connection for assertions and backend-style publishing.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
@@ -34,13 +40,32 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    private final boolean appendOnly;
+    private Path dataDir;
     private int port;
     private RedisServer server;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
+    /** A server without persistence: a restart loses everything. */
+    public RedisServerExtension() {
+        this(false);
+    }
+
+    private RedisServerExtension(boolean appendOnly) {
+        this.appendOnly = appendOnly;
+    }
+
+    /** A server with an append-only file fsynced on every write: a restart keeps every acknowledged write. */
+    public static RedisServerExtension withAppendOnlyFile() {
+        return new RedisServerExtension(true);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (appendOnly) {
+            dataDir = Files.createTempDirectory("pushgate-redis-aof");
+        }
         port = freePort();
         start();
         client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(port)
@@ -55,6 +80,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         stop();
+        if (dataDir != null) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     /** Starts (or restarts) the server on this extension's port; returns once it accepts connections. */
@@ -79,8 +109,13 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     private void start(ExecutableProvider executable) throws IOException {
         RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").setting("protected-mode no")
+                .setting("save \"\"").setting("protected-mode no")
                 .executableProvider(executable);
+        if (appendOnly) {
+            builder.setting("appendonly yes").setting("appendfsync always").setting("dir " + dataDir);
+        } else {
+            builder.setting("appendonly no");
+        }
         server = builder.build();
         server.start();
     }

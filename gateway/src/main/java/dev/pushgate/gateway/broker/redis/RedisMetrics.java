@@ -19,6 +19,10 @@ public interface RedisMetrics {
         @Override
         public void malformed() {
         }
+
+        @Override
+        public void probeFailed() {
+        }
     };
 
     /** The layer became unusable (a connection to Redis was lost). */
@@ -32,4 +36,7 @@ public interface RedisMetrics {
 
     /** A channel message that is not a valid envelope was dropped. */
     void malformed();
+
+    /** A pub/sub liveness probe did not come back in time: the link is treated as broken and reconnected. */
+    void probeFailed();
 }

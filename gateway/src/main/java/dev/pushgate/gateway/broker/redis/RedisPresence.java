@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Presence in Redis, shared by every node. Per topic a sorted set {@code <prefix>presence:expiry:<topic>} (client →
@@ -75,6 +76,8 @@ public final class RedisPresence implements Presence {
     private final String prefix;
     private final byte[] ttlMillis;
     private final Duration commandTimeout;
+    private final int maxPending;
+    private final AtomicInteger pending = new AtomicInteger();
     /** This node's members: topic → client → member JSON. An entry's monitor is its topic's map compute. */
     private final ConcurrentHashMap<String, Map<String, byte[]>> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,9 +86,19 @@ public final class RedisPresence implements Presence {
         return t;
     });
 
+    /**
+     * Presence on the presence connection of {@code connections} (its own socket and request queue, so refreshes
+     * never delay publishes); close it before the connections.
+     */
+    public RedisPresence(RedisConnections connections, String prefix, Duration ttl, Duration commandTimeout) {
+        this(connections.presence(), prefix, ttl, commandTimeout, connections.maxPending());
+    }
+
+    /** Presence on {@code connection}, with at most {@code maxPending} writes in flight (more are dropped). */
     RedisPresence(StatefulRedisConnection<String, byte[]> connection, String prefix, Duration ttl,
-                  Duration commandTimeout) {
+                  Duration commandTimeout, int maxPending) {
         this.connection = connection;
+        this.maxPending = maxPending;
         this.prefix = prefix;
         this.ttlMillis = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.US_ASCII);
         this.commandTimeout = commandTimeout;
@@ -178,9 +191,17 @@ public final class RedisPresence implements Presence {
     }
 
     private CompletionStage<Object> send(RedisScript script, String topic, byte[][] args) {
+        if (pending.incrementAndGet() > maxPending) {
+            // Dropped here rather than by lettuce's queue of the same size, which logs every refusal at WARN; the
+            // next refresh writes the members again (a dropped remove expires with its member).
+            pending.decrementAndGet();
+            log.debug("presence write dropped, queue full: topic={}", topic);
+            return CompletableFuture.failedFuture(new BrokerUnavailableException("presence queue full"));
+        }
         // Rejected at once while disconnected; the next refresh after the reconnect writes the members again.
         return script.<Object>run(connection.async(), ScriptOutputType.INTEGER, keys(topic), args)
                 .whenComplete((ok, err) -> {
+                    pending.decrementAndGet();
                     if (err != null) {
                         log.debug("presence write failed: topic={} error={}", topic, err.toString());
                     }

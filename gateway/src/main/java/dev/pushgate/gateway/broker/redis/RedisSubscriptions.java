@@ -57,7 +57,6 @@ final class RedisSubscriptions implements AutoCloseable {
     private long epoch;
     private long retryAfterNanos;
     private long resyncStartNanos = -1;
-    private volatile boolean resyncing;
     private volatile int subscribedCount;
 
     RedisSubscriptions(StatefulRedisPubSubConnection<String, byte[]> connection, String channelPrefix,
@@ -98,7 +97,6 @@ final class RedisSubscriptions implements AutoCloseable {
 
     /** The pub/sub connection is back (any thread): subscribe everything wanted again. */
     void reconnected() {
-        resyncing = true;
         run(() -> {
             epoch++;
             uncertain.addAll(confirmed);
@@ -108,11 +106,6 @@ final class RedisSubscriptions implements AutoCloseable {
             retryAfterNanos = 0;
             queueFlush();
         }, null);
-    }
-
-    /** Whether a resubscribe after a reconnect is still under way. */
-    boolean resyncing() {
-        return resyncing;
     }
 
     /** Channels Redis confirmed for this node (a snapshot for stats). */
@@ -230,7 +223,6 @@ final class RedisSubscriptions implements AutoCloseable {
         }
         long nanos = System.nanoTime() - resyncStartNanos;
         resyncStartNanos = -1;
-        resyncing = false;
         metrics.resubscribed(confirmed.size(), nanos);
         log.info("redis subscriptions restored: topics={} millis={}", confirmed.size(),
                 TimeUnit.NANOSECONDS.toMillis(nanos));
