@@ -103,6 +103,8 @@ public final class Gateway implements AutoCloseable {
     private final TailDemo tailDemo;
     /** Connection-token verification, or null when no token key is configured. */
     private final TokenVerifier tokens;
+    /** Held here: the registry keeps function meters' state objects only weakly. */
+    private final JwksMetrics jwksMetrics;
     private volatile boolean draining;
     private boolean closed;
 
@@ -116,7 +118,8 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
         runtimeMetrics.bindTo(registry);
-        new JwksMetrics(tokens == null ? null : tokens.remoteKeys()).bindTo(registry);
+        this.jwksMetrics = new JwksMetrics(tokens == null ? null : tokens.remoteKeys());
+        jwksMetrics.bindTo(registry);
         this.redis = config.layer() == GatewayConfig.Layer.REDIS ? RedisConnections.connect(config.redis()) : null;
         this.broker = createBroker(config, registry, redis);
         this.presence = redis != null ? new RedisPresence(redis, config.redis().prefix(), config.presenceTtl(),
