@@ -15,6 +15,12 @@ public interface FanoutMetrics {
     /** A publication for a topic with no local subscribers (raced with the last unsubscribe). */
     void unrouted();
 
+    /**
+     * A delivery failed inside the gateway (an exception while framing a publication, or from one subscriber's
+     * write or flush); the fan-out went on with the rest.
+     */
+    void fanoutError();
+
     /** Does nothing: for tests. */
     FanoutMetrics NONE = new FanoutMetrics() {
         @Override
@@ -27,6 +33,10 @@ public interface FanoutMetrics {
 
         @Override
         public void unrouted() {
+        }
+
+        @Override
+        public void fanoutError() {
         }
     };
 }

@@ -30,6 +30,7 @@ public final class GatewayMetrics implements FanoutMetrics {
     private final Counter droppedSlow;
     private final Counter slowCloses;
     private final Timer fanoutLatency;
+    private final Counter fanoutErrors;
     private final Map<String, Counter> tagged = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -58,6 +59,8 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
+        this.fanoutErrors = Counter.builder(MeterNames.FANOUT_ERRORS)
+                .description("Deliveries that failed inside the gateway; the fan-out went on").register(registry);
         // Known tag values start at 0, so rate() and alerts see the series before the first event.
         for (String reason : new String[] {"invalid_topic", "unavailable", "internal", "forbidden"}) {
             publishErrorCounter(reason);
@@ -214,6 +217,11 @@ public final class GatewayMetrics implements FanoutMetrics {
     @Override
     public void droppedQueueFull() {
         droppedQueueFull.increment();
+    }
+
+    @Override
+    public void fanoutError() {
+        fanoutErrors.increment();
     }
 
     @Override

@@ -34,6 +34,8 @@ public final class MeterNames {
     public static final String PUBLISH_ERRORS = "pushgate.publish.errors";
     /** Timer: from a publication's arrival at this node to its write to a socket. */
     public static final String FANOUT_LATENCY = "pushgate.fanout.latency";
+    /** Counter: deliveries that failed inside the gateway (an exception in the fan-out path); the rest went on. */
+    public static final String FANOUT_ERRORS = "pushgate.fanout.errors";
     /** Counter: error frames sent to clients, tag {@code code}. */
     public static final String CLIENT_ERRORS = "pushgate.client.errors";
     /** Counter: slow consumers closed with 4001. */
