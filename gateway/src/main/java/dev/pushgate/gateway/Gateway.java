@@ -48,6 +48,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -59,6 +60,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -83,10 +86,14 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final RuntimeMetrics runtimeMetrics;
     private final ChannelGroup channels = new DefaultChannelGroup("pushgate", GlobalEventExecutor.INSTANCE);
-    private final Channel server;
-    private final Channel tlsServer;
+    private final GatewayChannelInitializer initializer;
+    private final GatewayMetrics metrics;
+    private final PublishService publisher;
+    /** The listeners, set by {@link #listen} (before the node is handed out). */
+    private Channel server;
+    private Channel tlsServer;
     /** The separate metrics port's listener, or null when /metrics is on the main port. */
-    private final Channel metricsServer;
+    private Channel metricsServer;
     private final ClusterStats clusterStats = new ClusterStats(System::nanoTime);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pushgate-timer");
@@ -97,16 +104,26 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean draining;
     private boolean closed;
 
-    private Gateway(GatewayConfig config) throws InterruptedException {
+    /**
+     * Builds everything but the listeners. {@code started} gets a closer for each thing that holds threads,
+     * connections or files, as soon as it exists, so a start that fails half-way can release them.
+     */
+    private Gateway(GatewayConfig config, Deque<AutoCloseable> started) {
         this.config = config;
+        started.push(timer::shutdownNow);
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
+        started.push(() -> loops.shutdown(1000));
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        GatewayMetrics metrics = new GatewayMetrics(registry);
+        started.push(registry::close);
+        this.metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
+        started.push(runtimeMetrics::close);
         runtimeMetrics.bindTo(registry);
         this.broker = createBroker(config, registry);
+        started.push(broker::close);
         this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
                 : new InMemoryPresence();
+        started.push(presence::close);
         StatsChannel layer = new StatsChannel(broker, clusterStats);
         this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
@@ -121,7 +138,7 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder(MeterNames.READY, this, g -> g.isReady() ? 1 : 0)
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
-        PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
+        this.publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
         TokenVerifier tokens = config.auth().enabled()
                 ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
                         config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())
@@ -130,18 +147,30 @@ public final class Gateway implements AutoCloseable {
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
                 metrics, sessions, tokens, config.auth().refreshWarning(), presenceService, config.admin().enabled());
-        GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
-                routes(publisher, presenceService));
+        this.initializer = new GatewayChannelInitializer(config, services, routes(publisher, presenceService));
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
+        if (tailDemo != null) {
+            started.push(tailDemo::close);
+        }
+    }
+
+    /**
+     * Binds the listeners (main port, TLS port, metrics port) and starts the stats timer. {@code started} gets a
+     * closer for each bound listener. Fails with {@link ListenException} naming the address that could not be bound.
+     */
+    private void listen(Deque<AutoCloseable> started) {
         this.server = bind(initializer, config.port());
+        started.push(() -> server.close().awaitUninterruptibly());
         if (config.tls().enabled()) {
             TlsContexts tls = new TlsContexts(config.tls());
             tls.watch(timer);
             this.tlsServer = bind(initializer.withTls(tls), config.tls().port());
-        } else {
-            this.tlsServer = null;
+            started.push(() -> tlsServer.close().awaitUninterruptibly());
         }
-        this.metricsServer = config.metricsPort() == 0 ? null : bindMetrics(metrics);
+        if (config.metricsPort() != 0) {
+            this.metricsServer = bindMetrics(metrics);
+            started.push(() -> metricsServer.close().awaitUninterruptibly());
+        }
         long statsMillis = config.admin().statsInterval().toMillis();
         timer.scheduleAtFixedRate(new StatsReporter(config.nodeId(), broker.name(), statsMillis,
                 () -> new StatsReporter.Sample(metrics.connections(), hub.topicCount(), hub.subscriptionCount(),
@@ -151,25 +180,34 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The separate metrics port: {@code /metrics} and the health checks, nothing else. */
-    private Channel bindMetrics(GatewayMetrics metrics) throws InterruptedException {
+    private Channel bindMetrics(GatewayMetrics metrics) {
         Map<String, HttpEndpoint> endpoints = Map.of("/metrics", new MetricsEndpoint(registry),
                 "/healthz", HealthEndpoint.liveness(), "/readyz", HealthEndpoint.readiness(this::isReady));
-        return new ServerBootstrap()
+        return bound(config.metricsPort(), new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new MetricsChannelInitializer(endpoints, metrics))
-                .bind(config.host(), config.metricsPort()).sync().channel();
+                .bind(config.host(), config.metricsPort()));
     }
 
-    private Channel bind(GatewayChannelInitializer initializer, int port) throws InterruptedException {
+    /** Waits for {@code bind}; a failure becomes a {@link ListenException} naming the address. */
+    private Channel bound(int port, ChannelFuture bind) {
+        bind.awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            throw new ListenException(config.host(), port, bind.cause());
+        }
+        return bind.channel();
+    }
+
+    private Channel bind(GatewayChannelInitializer initializer, int port) {
         int budget = config.outbound().maxBuffer();
         ServerBootstrap b = new ServerBootstrap();
         if (config.outbound().socketSendBuffer() > 0) {
             b.childOption(ChannelOption.SO_SNDBUF, config.outbound().socketSendBuffer());
         }
-        return b
+        return bound(port, b
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -186,29 +224,47 @@ public final class Gateway implements AutoCloseable {
                         ch.pipeline().addLast(initializer);
                     }
                 })
-                .bind(config.host(), port).sync().channel();
+                .bind(config.host(), port));
     }
 
-    /** Builds and starts a node; fails if the port cannot be bound. */
+    /**
+     * Builds and starts a node. When it cannot (a port is taken, a key file is wrong, Redis refuses), everything
+     * started so far (event loops, timers, the broker and its Redis connections, listeners already bound) is released
+     * before the exception leaves: {@link ListenException} when a port cannot be bound.
+     */
     public static Gateway start(GatewayConfig config) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Gateway g;
         try {
-            Gateway g = new Gateway(config);
-            log.info("pushgate listening: address={}:{} transport={} layer={} node={}", config.host(), g.port(),
-                    g.loops.name(), g.broker.name(), config.nodeId());
-            if (g.tlsServer != null) {
-                log.info("pushgate listening with tls: address={}:{} provider={}", config.host(), g.tlsPort(),
-                        TlsContexts.provider());
+            g = new Gateway(config, started);
+            g.listen(started);
+        } catch (RuntimeException | Error e) {
+            release(started, e);
+            throw e;
+        }
+        log.info("pushgate listening: address={}:{} transport={} layer={} node={}", config.host(), g.port(),
+                g.loops.name(), g.broker.name(), config.nodeId());
+        if (g.tlsServer != null) {
+            log.info("pushgate listening with tls: address={}:{} provider={}", config.host(), g.tlsPort(),
+                    TlsContexts.provider());
+        }
+        if (g.metricsServer != null) {
+            log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
+        }
+        if (config.admin().enabled()) {
+            log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
+        }
+        return g;
+    }
+
+    /** Closes what a failed start had started, newest first; a failure to close is added to {@code cause}. */
+    private static void release(Deque<AutoCloseable> started, Throwable cause) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
             }
-            if (g.metricsServer != null) {
-                log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
-            }
-            if (config.admin().enabled()) {
-                log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
-            }
-            return g;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting", e);
         }
     }
 
