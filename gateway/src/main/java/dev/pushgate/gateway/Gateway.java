@@ -18,6 +18,7 @@ import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
+import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.metrics.CountingBrokerListener;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.metrics.MeterNames;
@@ -55,6 +56,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +84,7 @@ public final class Gateway implements AutoCloseable {
     private final Broker broker;
     private final Presence presence;
     private final Hub hub;
+    private final OutboundBudget budget;
     private final SessionRegistry sessions;
     private final PrometheusMeterRegistry registry;
     private final RuntimeMetrics runtimeMetrics;
@@ -125,9 +128,16 @@ public final class Gateway implements AutoCloseable {
                 : new InMemoryPresence();
         started.push(presence::close);
         StatsChannel layer = new StatsChannel(broker, clusterStats);
+        this.budget = new OutboundBudget(nodeBudget(config.outbound()), loops.workers(),
+                Math.max(1, config.outbound().maxBuffer() / 4));
+        Gauge.builder(MeterNames.OUTBOUND_BUDGET_USED, budget, OutboundBudget::inUse).baseUnit("bytes")
+                .description("Outbound bytes counted against the node budget").register(registry);
+        Gauge.builder(MeterNames.OUTBOUND_BUDGET_LIMIT, budget, OutboundBudget::limit).baseUnit("bytes")
+                .description("The node's outbound budget").register(registry);
         this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
-                topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP);
+                topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP,
+                budget);
         layer.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
@@ -147,7 +157,8 @@ public final class Gateway implements AutoCloseable {
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
                 metrics, sessions, tokens, config.auth().refreshWarning(), presenceService, config.admin().enabled());
-        this.initializer = new GatewayChannelInitializer(config, services, routes(publisher, presenceService));
+        this.initializer = new GatewayChannelInitializer(config, services, routes(publisher, presenceService),
+                budget);
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
         if (tailDemo != null) {
             started.push(tailDemo::close);
@@ -266,6 +277,20 @@ public final class Gateway implements AutoCloseable {
                 cause.addSuppressed(e);
             }
         }
+    }
+
+    /**
+     * {@code outbound.node-budget}, or by default half of the direct memory Netty may use (-XX:MaxDirectMemorySize or
+     * -Dio.netty.maxDirectMemory; without either, the JVM's default, the maximum heap size).
+     */
+    static long nodeBudget(GatewayConfig.Outbound outbound) {
+        return outbound.nodeBudget() > 0 ? outbound.nodeBudget()
+                : Math.max(outbound.maxBuffer(), PlatformDependent.maxDirectMemory() / 2);
+    }
+
+    /** The node's outbound byte budget. */
+    public OutboundBudget outboundBudget() {
+        return budget;
     }
 
     private static Broker createBroker(GatewayConfig config, MeterRegistry registry) {

@@ -51,6 +51,11 @@ final class Values {
 
     /** {@code 512B}, {@code 64KiB}, {@code 1MiB}; a bare number is bytes. At most 1 GiB. */
     static int size(String key, String raw) {
+        return (int) size(key, raw, 1L << 30);
+    }
+
+    /** A size as {@link #size(String, String)} does, at most {@code max} bytes. */
+    static long size(String key, String raw, long max) {
         Matcher m = SIZE.matcher(raw.trim());
         if (!m.matches()) {
             throw new ConfigException(key + ": not a size (e.g. 512B, 64KiB, 1MiB): '" + raw + "'");
@@ -63,9 +68,9 @@ final class Values {
             case "gib", "gb" -> n * 1024 * 1024 * 1024;
             default -> n;
         };
-        if (bytes > (1L << 30)) {
-            throw new ConfigException(key + ": larger than 1GiB: '" + raw + "'");
+        if (n > max || bytes > max || bytes < 0) {
+            throw new ConfigException(key + ": larger than " + (max >> 30) + "GiB: '" + raw + "'");
         }
-        return (int) bytes;
+        return bytes;
     }
 }

@@ -12,6 +12,9 @@ public interface FanoutMetrics {
     /** A publication dropped for one loop because its queue was full. */
     void droppedQueueFull();
 
+    /** A publication dropped for one loop because queueing it would take the node past its outbound budget. */
+    void droppedNodeBudget();
+
     /** A publication for a topic with no local subscribers (raced with the last unsubscribe). */
     void unrouted();
 
@@ -29,6 +32,10 @@ public interface FanoutMetrics {
 
         @Override
         public void droppedQueueFull() {
+        }
+
+        @Override
+        public void droppedNodeBudget() {
         }
 
         @Override

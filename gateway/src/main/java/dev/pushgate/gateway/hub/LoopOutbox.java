@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * happened, counted ({@link FanoutMetrics#fanoutError()}) and logged at WARN at most once per
  * {@link #WARN_INTERVAL_NANOS}; the other subscribers and later publications are still delivered, every buffer is
  * released, and the drain always clears its scheduled flag and reschedules itself while the queue is not empty.
+ *
+ * <p>Node budget: a publication is queued only if its bytes fit the {@link OutboundBudget} (else dropped and
+ * counted). Before each delivery the loop refreshes the budget's level; when the node is short, it first flushes what
+ * this batch wrote so far, so the subscribers' backlogs it decides by are what their sockets did not take.
  */
 final class LoopOutbox implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(LoopOutbox.class);
@@ -36,13 +40,17 @@ final class LoopOutbox implements Runnable {
     private final FanoutMetrics metrics;
     private final ArrayList<Subscriber> touched = new ArrayList<>();
     private final WireFrames wireFrames;
+    private final OutboundBudget budget;
+    private final LoopBudget loopBudget;
     private long lastWarnNanos;
     private long faultsSinceWarn;
     private boolean warned;
 
     LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics,
-               ByteBufAllocator alloc) {
+               ByteBufAllocator alloc, OutboundBudget budget) {
         this.wireFrames = new WireFrames(alloc);
+        this.budget = budget;
+        this.loopBudget = budget.loop(loop);
         this.loop = loop;
         this.index = index;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
@@ -52,7 +60,14 @@ final class LoopOutbox implements Runnable {
 
     /** Queues a delivery from any thread; takes ownership of its frame. */
     void offer(Delivery d) {
+        int bytes = d.frame().readableBytes();
+        if (!budget.tryQueue(bytes)) {
+            d.frame().release();
+            metrics.droppedNodeBudget();
+            return;
+        }
         if (!queue.offer(d)) {
+            budget.dequeued(bytes);
             d.frame().release();
             metrics.droppedQueueFull();
             return;
@@ -72,6 +87,8 @@ final class LoopOutbox implements Runnable {
             int done = 0;
             Delivery d;
             while (done < MAX_PER_RUN && (d = queue.poll()) != null) {
+                budget.dequeued(d.frame().readableBytes());
+                checkBudget();
                 deliver(d);
                 done++;
             }
@@ -84,6 +101,18 @@ final class LoopOutbox implements Runnable {
                     loop.execute(this);
                 }
             }
+        }
+    }
+
+    /** When the node is short of outbound memory, decide on flushed backlogs: flush this batch's writes first. */
+    private void checkBudget() {
+        try {
+            if (loopBudget.refresh() != OutboundBudget.Level.UNDER && !touched.isEmpty()) {
+                flushTouched();
+                loopBudget.refresh();
+            }
+        } catch (Throwable t) {
+            fault("budget", t);
         }
     }
 
@@ -177,6 +206,7 @@ final class LoopOutbox implements Runnable {
     void discard() {
         Delivery d;
         while ((d = queue.poll()) != null) {
+            budget.dequeued(d.frame().readableBytes());
             d.frame().release();
         }
     }

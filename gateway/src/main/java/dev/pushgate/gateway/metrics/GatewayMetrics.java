@@ -28,6 +28,7 @@ public final class GatewayMetrics implements FanoutMetrics {
     private final Counter payloadOut;
     private final Counter droppedQueueFull;
     private final Counter droppedSlow;
+    private final Counter droppedBudget;
     private final Counter slowCloses;
     private final Timer fanoutLatency;
     private final Counter fanoutErrors;
@@ -51,6 +52,7 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .description("Message payload written to subscribers").register(registry);
         this.droppedQueueFull = dropped("queue_full");
         this.droppedSlow = dropped("slow_consumer");
+        this.droppedBudget = dropped("node_budget");
         this.slowCloses = Counter.builder(MeterNames.SLOW_CONSUMER_CLOSES)
                 .description("Connections closed with 4001 for not keeping up").register(registry);
         this.fanoutLatency = Timer.builder(MeterNames.FANOUT_LATENCY)
@@ -217,6 +219,13 @@ public final class GatewayMetrics implements FanoutMetrics {
     @Override
     public void droppedQueueFull() {
         droppedQueueFull.increment();
+    }
+
+    /** A message not delivered because the node is at its outbound budget (a publication for one loop, or one
+     * connection's message refused while the node is short). */
+    @Override
+    public void droppedNodeBudget() {
+        droppedBudget.increment();
     }
 
     @Override

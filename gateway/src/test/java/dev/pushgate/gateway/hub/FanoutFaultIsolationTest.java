@@ -46,7 +46,8 @@ class FanoutFaultIsolationTest {
     void start() {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         InMemoryBroker broker = new InMemoryBroker();
-        hub = new Hub(broker, group, PooledByteBufAllocator.DEFAULT, 1024, 0, metrics, t -> false);
+        hub = new Hub(broker, group, PooledByteBufAllocator.DEFAULT, 1024, 0, metrics, t -> false,
+                new OutboundBudget(64L << 20, group, 1 << 18));
         broker.start(hub);
         outboxLog = (Logger) LoggerFactory.getLogger(LoopOutbox.class);
         warnings = new ListAppender<>();
@@ -191,6 +192,10 @@ class FanoutFaultIsolationTest {
 
         @Override
         public void droppedQueueFull() {
+        }
+
+        @Override
+        public void droppedNodeBudget() {
         }
 
         @Override
