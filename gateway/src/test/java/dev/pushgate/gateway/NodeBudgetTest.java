@@ -107,6 +107,61 @@ class NodeBudgetTest {
         }
     }
 
+    @Test
+    void underTheClosePolicyConnectionsStillBehindAfterTheGraceAreClosedWith4001() throws Exception {
+        try (Gateway g = TestGateways.start(Map.of("outbound.node-budget", "8MiB", "outbound.max-buffer", "1MiB",
+                "outbound.socket-send-buffer", "16KiB", "outbound.slow-grace", "1s", "demos.enabled", "false",
+                "stats.interval", "1h"))) {
+            String base = TestGateways.httpUrl(g);
+            List<RawWebSocket> stuck = new ArrayList<>();
+            try (WsClient reader = WsClient.connect(TestGateways.wsUrl(g))) {
+                reader.subscribe("news.big");
+                for (int i = 0; i < STUCK; i++) {
+                    RawWebSocket s = new RawWebSocket(g.port(), "/ws", 4096);
+                    stuck.add(s);
+                    s.sendFrame(0x81, "{\"op\":\"subscribe\",\"id\":1,\"topic\":\"news.big\"}".getBytes());
+                }
+                Await.until(Duration.ofSeconds(10), () -> g.hub().subscriptionCount() == STUCK + 1,
+                        () -> "subscriptions: " + g.hub().subscriptionCount());
+                String pad = "y".repeat(SIZE);
+                // 24 x 32 KiB: less than each connection's own 1 MiB, so only the node budget can refuse them.
+                for (int i = 0; i < 24; i++) {
+                    assertEquals(200, Http.publish(base, "{\"topic\":\"news.big\",\"data\":{\"i\":" + i
+                            + ",\"p\":\"" + pad + "\"}}").statusCode());
+                    assertEquals(i, reader.nextMessage().path("data").path("i").asInt());
+                }
+                // Each stuck connection holds less than its own 1 MiB (it stays writable), but the node is short:
+                // after the grace it is closed like a slow consumer (decided before anyone reads: a connection that
+                // catches up in time is not closed), and its backlog is given back.
+                Await.until(Duration.ofSeconds(15), () -> quietly(base, "pushgate_slow_consumer_closes_total") >= STUCK,
+                        () -> "slow consumer closes: " + quietly(base, "pushgate_slow_consumer_closes_total"));
+                for (RawWebSocket s : stuck) {
+                    RawWebSocket.Frame close = s.awaitClose(Duration.ofSeconds(15));
+                    assertNotNull(close, "a Close frame before the end of the stream");
+                    assertEquals(4001, close.closeCode());
+                }
+                Await.until(Duration.ofSeconds(10), () -> g.sessionCount() == 1, () -> "sessions: " + g.sessionCount());
+                Await.until(Duration.ofSeconds(10), () -> quietly(base, "pushgate_outbound_budget_used_bytes") == 0,
+                        () -> "budget in use after the closes");
+                // And the reader goes on.
+                assertEquals(200, Http.publish(base, "{\"topic\":\"news.big\",\"data\":{\"i\":24}}").statusCode());
+                assertEquals(24, reader.nextMessage().path("data").path("i").asInt());
+            } finally {
+                for (RawWebSocket s : stuck) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static double quietly(String base, String series) {
+        try {
+            return metric(base, series);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static double metric(String base, String series) throws Exception {
         for (String line : Http.get(base + "/metrics").body().split("\n")) {
             if (line.startsWith(series + " ")) {
