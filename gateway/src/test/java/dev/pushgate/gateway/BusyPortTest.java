@@ -2,9 +2,11 @@ package dev.pushgate.gateway;
 
 import dev.pushgate.gateway.config.ConfigKey;
 import dev.pushgate.gateway.testing.Await;
+import dev.pushgate.gateway.testing.RedisServerExtension;
 import dev.pushgate.gateway.testing.TestCertificates;
 import dev.pushgate.gateway.testing.TestGateways;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BusyPortTest {
     private static final String HOST = "127.0.0.1";
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @Test
     void aBusyMainPortExitsNonZeroWithOneLine(@TempDir Path dir) throws Exception {
@@ -59,19 +65,33 @@ class BusyPortTest {
 
     @Test
     void aFailedStartInProcessReleasesItsThreads() throws Exception {
+        assertAFailedStartReleasesEverything(Map.of());
+    }
+
+    @Test
+    void aFailedStartOnTheRedisLayerClosesItsRedisConnections() throws Exception {
+        assertAFailedStartReleasesEverything(REDIS.gatewayConfig(RedisServerExtension.uniquePrefix("busy")));
+    }
+
+    /** The main port binds, the metrics port is taken: the bound listener and everything else must go. */
+    private static void assertAFailedStartReleasesEverything(Map<String, String> settings) throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (ServerSocket taken = holdPort()) {
-            // The main port binds; the metrics port is taken: the bound listener and everything else must go.
-            ListenException e = assertThrows(ListenException.class, () -> TestGateways.start(Map.of(
-                    "metrics.port", Integer.toString(taken.getLocalPort()))));
+            Map<String, String> all = new HashMap<>(settings);
+            all.put("metrics.port", Integer.toString(taken.getLocalPort()));
+            ListenException e = assertThrows(ListenException.class, () -> TestGateways.start(all));
             assertEquals("cannot listen on " + HOST + ":" + taken.getLocalPort() + ": address already in use",
                     e.getMessage());
         }
-        Await.until(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
-                        .noneMatch(t -> !before.contains(t) && t.getName().startsWith("pushgate")),
-                () -> "threads left: " + Thread.getAllStackTraces().keySet().stream()
-                        .filter(t -> !before.contains(t) && t.getName().startsWith("pushgate")).map(Thread::getName)
-                        .toList());
+        // Event loops, timers, the tail demo, lettuce's threads (Redis connections): none of them is left.
+        Await.until(Duration.ofSeconds(10), () -> started(before).isEmpty(), () -> "threads left: " + started(before));
+    }
+
+    private static List<String> started(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> !before.contains(t))
+                .filter(t -> t.getName().startsWith("pushgate") || t.getName().startsWith("lettuce"))
+                .map(Thread::getName).toList();
     }
 
     private static ServerSocket holdPort() throws Exception {
