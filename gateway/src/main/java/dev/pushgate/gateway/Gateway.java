@@ -213,7 +213,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Channel bind(GatewayChannelInitializer initializer, int port) {
-        int budget = config.outbound().maxBuffer();
+        int connectionBudget = config.outbound().maxBuffer();
         ServerBootstrap b = new ServerBootstrap();
         if (config.outbound().socketSendBuffer() > 0) {
             b.childOption(ChannelOption.SO_SNDBUF, config.outbound().socketSendBuffer());
@@ -227,7 +227,8 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 512, 65536))
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(budget / 2, budget))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(connectionBudget / 2, connectionBudget))
                 .childHandler(new io.netty.channel.ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -91,7 +91,8 @@ class FanoutFaultIsolationTest {
         }
         assertEquals(n, bad.calls.get());
         // Every throwing deliver, and the throwing flush of each batch (at least one), are counted.
-        Await.until(Duration.ofSeconds(5), () -> metrics.faults.get() >= n + 1, () -> "faults: " + metrics.faults.get());
+        Await.until(Duration.ofSeconds(5), () -> metrics.faults.get() >= n + 1,
+                () -> "faults: " + metrics.faults.get());
         int warns;
         synchronized (warnings) {
             warns = (int) warnings.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
