@@ -102,7 +102,8 @@ class BusyPortTest {
         Path log = dir.resolve("node.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                "-Dio.netty.leakDetection.level=disabled", "-cp", System.getProperty("java.class.path"),
+                "-Dio.netty.leakDetection.level=disabled", "-Dlogback.configurationFile=logback.xml",
+                "-cp", System.getProperty("java.class.path"),
                 GatewayMain.class.getName());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("GATEWAY_"));
@@ -115,7 +116,8 @@ class BusyPortTest {
             assertTrue(node.waitFor(20, TimeUnit.SECONDS), "the node did not exit; output: " + Files.readString(log));
             String out = Files.readString(log);
             assertEquals(1, node.exitValue(), out);
-            assertTrue(out.contains("cannot listen on " + HOST + ":" + busy + ": address already in use"), out);
+            // The production logging configuration (not the tests'): the answer is exactly one plain line.
+            assertEquals("cannot listen on " + HOST + ":" + busy + ": address already in use", out.strip(), out);
             assertFalse(out.contains("\tat ") || out.contains("Exception"), "no stack trace: " + out);
         } finally {
             node.destroyForcibly();
