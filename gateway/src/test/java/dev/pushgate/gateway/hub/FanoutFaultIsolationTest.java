@@ -100,6 +100,45 @@ class FanoutFaultIsolationTest {
         assertEquals(1, warns, "one WARN per interval, not one per fault");
     }
 
+    @Test
+    void runningOutOfDirectMemoryWhileFramingDropsThatPublicationOnly() throws Exception {
+        FailingAllocator alloc = new FailingAllocator();
+        InMemoryBroker broker = new InMemoryBroker();
+        hub = new Hub(broker, group, alloc, 1024, 0, metrics, t -> false,
+                new OutboundBudget(64L << 20, group, 1 << 18));
+        broker.start(hub);
+        Recording r = new Recording(group.next());
+        subscribe("t", r);
+        alloc.failOnLoop = true;
+        for (int i = 0; i < 5; i++) {
+            hub.onPublication("t", i + 1, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        Await.until(Duration.ofSeconds(5), () -> metrics.faults.get() >= 5, () -> "faults: " + metrics.faults.get());
+        alloc.failOnLoop = false;
+        hub.onPublication("t", 6, "{\"i\":5}".getBytes(StandardCharsets.UTF_8));
+        String frame = r.frames.poll(5, TimeUnit.SECONDS);
+        assertNotNull(frame, "the loop delivers again once memory is back");
+        assertTrue(frame.contains("{\"i\":5}"), frame);
+        assertEquals(0, r.frames.size());
+    }
+
+    /** A pooled allocator that, when told to, fails every direct allocation made on an event loop (framing). */
+    private static final class FailingAllocator extends PooledByteBufAllocator {
+        volatile boolean failOnLoop;
+
+        FailingAllocator() {
+            super(true);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            if (failOnLoop && Thread.currentThread().getName().startsWith("multiThreadIoEventLoopGroup")) {
+                throw new OutOfMemoryError("simulated: failed to allocate direct memory");
+            }
+            return super.newDirectBuffer(initialCapacity, maxCapacity);
+        }
+    }
+
     private void subscribe(String topic, Subscriber... subs) throws Exception {
         for (Subscriber s : subs) {
             CompletableFuture<Void> done = new CompletableFuture<>();
