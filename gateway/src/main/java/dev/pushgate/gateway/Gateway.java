@@ -22,6 +22,7 @@ import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
+import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.metrics.CountingBrokerListener;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.metrics.JwksMetrics;
@@ -53,17 +54,21 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -86,14 +91,19 @@ public final class Gateway implements AutoCloseable {
     private final Broker broker;
     private final Presence presence;
     private final Hub hub;
+    private final OutboundBudget budget;
     private final SessionRegistry sessions;
     private final PrometheusMeterRegistry registry;
     private final RuntimeMetrics runtimeMetrics;
     private final ChannelGroup channels = new DefaultChannelGroup("pushgate", GlobalEventExecutor.INSTANCE);
-    private final Channel server;
-    private final Channel tlsServer;
+    private final GatewayChannelInitializer initializer;
+    private final GatewayMetrics metrics;
+    private final PublishService publisher;
+    /** The listeners, set by {@link #listen} (before the node is handed out). */
+    private Channel server;
+    private Channel tlsServer;
     /** The separate metrics port's listener, or null when /metrics is on the main port. */
-    private final Channel metricsServer;
+    private Channel metricsServer;
     private final ClusterStats clusterStats = new ClusterStats(System::nanoTime);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pushgate-timer");
@@ -108,26 +118,49 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean draining;
     private boolean closed;
 
-    private Gateway(GatewayConfig config) throws InterruptedException {
+    /**
+     * Builds everything but the listeners. {@code started} gets a closer for each thing that holds threads,
+     * connections or files, as soon as it exists, so a start that fails half-way can release them.
+     */
+    private Gateway(GatewayConfig config, Deque<AutoCloseable> started) {
         this.config = config;
         // First: a key file that cannot be used fails the start before anything else is running.
         this.tokens = config.auth().enabled() ? tokenVerifier(config.auth()) : null;
+        if (tokens != null) {
+            started.push(tokens::close);
+        }
+        started.push(timer::shutdownNow);
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
+        started.push(() -> loops.shutdown(1000));
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        started.push(registry::close);
         registry.config().meterFilter(RuntimeMetrics.PROMETHEUS_NAMING);
-        GatewayMetrics metrics = new GatewayMetrics(registry);
+        this.metrics = new GatewayMetrics(registry);
         this.runtimeMetrics = new RuntimeMetrics(loops.workers());
+        started.push(runtimeMetrics::close);
         runtimeMetrics.bindTo(registry);
         this.jwksMetrics = new JwksMetrics(tokens == null ? null : tokens.remoteKeys());
         jwksMetrics.bindTo(registry);
         this.redis = config.layer() == GatewayConfig.Layer.REDIS ? RedisConnections.connect(config.redis()) : null;
+        if (redis != null) {
+            started.push(redis::close);
+        }
         this.broker = createBroker(config, registry, redis);
+        started.push(broker::close);
         this.presence = redis != null ? new RedisPresence(redis, config.redis().prefix(), config.presenceTtl(),
                 config.redis().commandTimeout()) : new InMemoryPresence();
+        started.push(presence::close);
         StatsChannel layer = new StatsChannel(broker, clusterStats);
+        this.budget = new OutboundBudget(nodeBudget(config.outbound()), loops.workers(),
+                Math.max(1, config.outbound().maxBuffer() / 4));
+        Gauge.builder(MeterNames.OUTBOUND_BUDGET_USED, budget, OutboundBudget::inUse).baseUnit("bytes")
+                .description("Outbound bytes counted against the node budget").register(registry);
+        Gauge.builder(MeterNames.OUTBOUND_BUDGET_LIMIT, budget, OutboundBudget::limit).baseUnit("bytes")
+                .description("The node's outbound budget").register(registry);
         this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
-                topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP);
+                topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP,
+                budget);
         layer.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
@@ -138,23 +171,36 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder(MeterNames.READY, this, g -> g.isReady() ? 1 : 0)
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
-        PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
+        this.publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
         PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
                 metrics, sessions, tokens, config.auth().refreshWarning(), presenceService, config.admin().enabled());
-        GatewayChannelInitializer initializer = new GatewayChannelInitializer(config, services,
-                routes(publisher, presenceService));
+        this.initializer = new GatewayChannelInitializer(config, services, routes(publisher, presenceService),
+                budget);
         this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
+        if (tailDemo != null) {
+            started.push(tailDemo::close);
+        }
+    }
+
+    /**
+     * Binds the listeners (main port, TLS port, metrics port) and starts the stats timer. {@code started} gets a
+     * closer for each bound listener. Fails with {@link ListenException} naming the address that could not be bound.
+     */
+    private void listen(Deque<AutoCloseable> started) {
         this.server = bind(initializer, config.port());
+        started.push(() -> server.close().awaitUninterruptibly());
         if (config.tls().enabled()) {
             TlsContexts tls = new TlsContexts(config.tls());
             tls.watch(timer);
             this.tlsServer = bind(initializer.withTls(tls), config.tls().port());
-        } else {
-            this.tlsServer = null;
+            started.push(() -> tlsServer.close().awaitUninterruptibly());
         }
-        this.metricsServer = config.metricsPort() == 0 ? null : bindMetrics(metrics);
+        if (config.metricsPort() != 0) {
+            this.metricsServer = bindMetrics(metrics);
+            started.push(() -> metricsServer.close().awaitUninterruptibly());
+        }
         long statsMillis = config.admin().statsInterval().toMillis();
         timer.scheduleAtFixedRate(new StatsReporter(config.nodeId(), broker.name(), statsMillis,
                 () -> new StatsReporter.Sample(metrics.connections(), hub.topicCount(), hub.subscriptionCount(),
@@ -164,25 +210,34 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The separate metrics port: {@code /metrics} and the health checks, nothing else. */
-    private Channel bindMetrics(GatewayMetrics metrics) throws InterruptedException {
+    private Channel bindMetrics(GatewayMetrics metrics) {
         Map<String, HttpEndpoint> endpoints = Map.of("/metrics", new MetricsEndpoint(registry),
                 "/healthz", HealthEndpoint.liveness(), "/readyz", HealthEndpoint.readiness(this::isReady));
-        return new ServerBootstrap()
+        return bound(config.metricsPort(), new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new MetricsChannelInitializer(endpoints, metrics, config.http().requestTimeout()))
-                .bind(config.host(), config.metricsPort()).sync().channel();
+                .bind(config.host(), config.metricsPort()));
     }
 
-    private Channel bind(GatewayChannelInitializer initializer, int port) throws InterruptedException {
-        int budget = config.outbound().maxBuffer();
+    /** Waits for {@code bind}; a failure becomes a {@link ListenException} naming the address. */
+    private Channel bound(int port, ChannelFuture bind) {
+        bind.awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            throw new ListenException(config.host(), port, bind.cause());
+        }
+        return bind.channel();
+    }
+
+    private Channel bind(GatewayChannelInitializer initializer, int port) {
+        int connectionBudget = config.outbound().maxBuffer();
         ServerBootstrap b = new ServerBootstrap();
         if (config.outbound().socketSendBuffer() > 0) {
             b.childOption(ChannelOption.SO_SNDBUF, config.outbound().socketSendBuffer());
         }
-        return b
+        return bound(port, b
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -191,7 +246,8 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 512, 65536))
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(budget / 2, budget))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(connectionBudget / 2, connectionBudget))
                 .childHandler(new io.netty.channel.ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -199,30 +255,62 @@ public final class Gateway implements AutoCloseable {
                         ch.pipeline().addLast(initializer);
                     }
                 })
-                .bind(config.host(), port).sync().channel();
+                .bind(config.host(), port));
     }
 
-    /** Builds and starts a node; fails if the port cannot be bound. */
+    /**
+     * Builds and starts a node. When it cannot (a port is taken, a key file is wrong, Redis refuses), everything
+     * started so far (event loops, timers, the broker and its Redis connections, listeners already bound) is released
+     * before the exception leaves: {@link ListenException} when a port cannot be bound.
+     */
     public static Gateway start(GatewayConfig config) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Gateway g;
         try {
-            Gateway g = new Gateway(config);
-            log.info("pushgate listening: address={}:{} transport={} layer={} node={}", config.host(), g.port(),
-                    g.loops.name(), g.broker.name(), config.nodeId());
-            if (g.tlsServer != null) {
-                log.info("pushgate listening with tls: address={}:{} provider={}", config.host(), g.tlsPort(),
-                        TlsContexts.provider());
-            }
-            if (g.metricsServer != null) {
-                log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
-            }
-            if (config.admin().enabled()) {
-                log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
-            }
-            return g;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting", e);
+            g = new Gateway(config, started);
+            g.listen(started);
+        } catch (RuntimeException | Error e) {
+            release(started, e);
+            throw e;
         }
+        log.info("pushgate listening: address={}:{} transport={} layer={} node={}", config.host(), g.port(),
+                g.loops.name(), g.broker.name(), config.nodeId());
+        if (g.tlsServer != null) {
+            log.info("pushgate listening with tls: address={}:{} provider={}", config.host(), g.tlsPort(),
+                    TlsContexts.provider());
+        }
+        if (g.metricsServer != null) {
+            log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
+        }
+        if (config.admin().enabled()) {
+            log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
+        }
+        return g;
+    }
+
+    /** Closes what a failed start had started, newest first; a failure to close is added to {@code cause}. */
+    private static void release(Deque<AutoCloseable> started, Throwable cause) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * {@code outbound.node-budget}, or by default half of the direct memory Netty may use (-XX:MaxDirectMemorySize or
+     * -Dio.netty.maxDirectMemory; without either, the JVM's default, the maximum heap size).
+     */
+    static long nodeBudget(GatewayConfig.Outbound outbound) {
+        return outbound.nodeBudget() > 0 ? outbound.nodeBudget()
+                : Math.max(outbound.maxBuffer(), PlatformDependent.maxDirectMemory() / 2);
+    }
+
+    /** The node's outbound byte budget. */
+    public OutboundBudget outboundBudget() {
+        return budget;
     }
 
     /** The token verifier of {@code auth}; a key file that cannot be used is a configuration error. */
@@ -244,13 +332,8 @@ public final class Gateway implements AutoCloseable {
             return new InMemoryBroker();
         }
         RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
-        RedisBroker broker;
-        try {
-            broker = new RedisBroker(redis, config.redis(), redisMetrics);
-        } catch (RuntimeException e) {
-            redis.close();
-            throw e;
-        }
+        // A failure here is cleaned up by the caller's list of started parts (the connections are on it).
+        RedisBroker broker = new RedisBroker(redis, config.redis(), redisMetrics);
         redisMetrics.bind(registry, broker);
         return broker;
     }

@@ -19,7 +19,9 @@ import java.util.Properties;
 
 /**
  * {@code java -jar gateway.jar [--config file.yaml] [--port N] [--help]}: loads the configuration, starts the node
- * and drains it on SIGTERM/SIGINT. Exit status 2 means invalid configuration or arguments.
+ * and drains it on SIGTERM/SIGINT. Exit status 2 means invalid configuration or arguments, 1 that the node could not
+ * start (e.g. {@code cannot listen on 0.0.0.0:8080: address already in use}); either way after one line, no stack
+ * trace, and with whatever had been started released.
  */
 public final class GatewayMain {
     private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
@@ -77,7 +79,12 @@ public final class GatewayMain {
         } catch (ConfigException e) {
             fail("invalid configuration: " + e.getMessage());
             return;
-        } catch (RuntimeException e) {
+        } catch (ListenException e) {
+            // One line naming the address (a taken port is an operator's everyday mistake, not a crash).
+            cli.error(e.getMessage());
+            System.exit(1);
+            return;
+        } catch (Exception e) {
             log.error("cannot start: {}", e.toString());
             System.exit(1);
             return;

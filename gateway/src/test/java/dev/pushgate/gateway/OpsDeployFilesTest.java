@@ -387,6 +387,80 @@ class OpsDeployFilesTest {
         }
     }
 
+    @Test
+    void heapAndDirectMemoryFitEveryContainerLimit() throws IOException {
+        Matcher env = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"").matcher(
+                Files.readString(ROOT.resolve("deploy/Dockerfile")));
+        assertTrue(env.find(), "the Dockerfile sets JAVA_OPTS");
+        String imageFlags = env.group(1);
+
+        JsonNode services = yamlOne("docker-compose.yml").path("services");
+        for (String name : List.of("gateway1", "gateway2")) {
+            JsonNode service = services.path(name);
+            String flags = service.path("environment").path("JAVA_OPTS").asText(imageFlags);
+            GatewayConfig c = configFrom(Map.of(), "compose " + name);
+            assertMemoryFits("compose " + name, flags, bytes(service.path("mem_limit").asText()),
+                    c.outbound().nodeBudget());
+        }
+
+        JsonNode container = find(kubernetes(), "Deployment", "pushgate").path("spec").path("template")
+                .path("spec").path("containers").get(0);
+        Map<String, String> vars = new HashMap<>();
+        for (JsonNode e : container.path("env")) {
+            if (e.has("value")) {
+                vars.put(e.path("name").asText(), e.path("value").asText());
+            }
+        }
+        String podFlags = vars.remove("JAVA_OPTS");
+        assertEquals(imageFlags, podFlags, "the Deployment runs the image's JVM flags");
+        assertMemoryFits("k8s Deployment pushgate", podFlags,
+                bytes(container.path("resources").path("limits").path("memory").asText()),
+                configFrom(vars, "k8s Deployment pushgate").outbound().nodeBudget());
+
+        String readme = Files.readString(ROOT.resolve("README.md")).replaceAll("\\s+", " ");
+        assertTrue(readme.contains(imageFlags), "README's JVM flags are the image's: " + imageFlags);
+    }
+
+    private static void assertMemoryFits(String where, String flags, long limit, long nodeBudget) {
+        assertTrue(limit > 0, where + ": no container memory limit");
+        Matcher direct = Pattern.compile("-XX:MaxDirectMemorySize=(\\S+)").matcher(flags);
+        assertTrue(direct.find(), where + ": Netty's direct memory is not capped (-XX:MaxDirectMemorySize): " + flags);
+        long directBytes = bytes(direct.group(1));
+        Matcher xmx = Pattern.compile("-Xmx(\\S+)").matcher(flags);
+        Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(flags);
+        long heap;
+        if (xmx.find()) {
+            heap = bytes(xmx.group(1));
+        } else {
+            assertTrue(percent.find(), where + ": the heap is not capped (-Xmx or -XX:MaxRAMPercentage): " + flags);
+            heap = (long) (limit * Double.parseDouble(percent.group(1)) / 100);
+        }
+        assertTrue(heap + directBytes <= limit * 0.8, where + ": heap " + heap + " + direct " + directBytes
+                + " leave less than 20% of the memory limit " + limit);
+        long budget = nodeBudget > 0 ? nodeBudget : directBytes / 2;
+        assertTrue(budget < directBytes, where + ": outbound.node-budget " + budget + " must stay below the direct "
+                + "memory " + directBytes);
+    }
+
+    /**
+     * A memory quantity: Kubernetes' {@code 1Gi}/{@code 512Mi} (binary) and {@code 1G}/{@code 500M} (decimal), the
+     * JVM's and Docker's {@code 1g}/{@code 256m}/{@code 262144k} (binary), or bytes.
+     */
+    private static long bytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Ki|Mi|Gi|K|M|G|k|m|g)?[bB]?").matcher(quantity.trim());
+        assertTrue(m.matches(), "not a memory quantity: " + quantity);
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "" : m.group(2)) {
+            case "Ki", "k" -> n << 10;
+            case "Mi", "m" -> n << 20;
+            case "Gi", "g" -> n << 30;
+            case "K" -> n * 1000;
+            case "M" -> n * 1000_000;
+            case "G" -> n * 1000_000_000;
+            default -> n;
+        };
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private static String interpolate(String value) {

@@ -39,6 +39,7 @@ public final class ConfigKeys {
             new ConfigKey("limits.topic-max-length", "128", "Longest topic name accepted (hard maximum 255)"),
             new ConfigKey("outbound.max-buffer", "1MiB", "Bytes that may wait unsent for one connection before it counts as a slow consumer"),
             new ConfigKey("outbound.socket-send-buffer", "0B", "SO_SNDBUF of client connections (0: the kernel's auto-tuning); a small one makes the outbound budget bite sooner"),
+            new ConfigKey("outbound.node-budget", "0B", "Bytes all connections of the node together may hold unsent, plus queued publications; short of it, connections that are behind are refused messages first (0: half of Netty's direct-memory limit)"),
             new ConfigKey("outbound.slow-grace", "5s", "How long a connection may stay over its outbound budget (messages skipped) before close 4001"),
             new ConfigKey("fanout.write-delay", "0ms", "Optional delay that lets bursts to the same socket share one flush (Centrifugo's write_delay); 0 flushes at once"),
             new ConfigKey("fanout.queue-size", "65536", "Bounded per-event-loop queue of pending deliveries; overflow drops and counts"),

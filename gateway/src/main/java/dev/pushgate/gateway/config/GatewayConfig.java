@@ -89,8 +89,11 @@ public record GatewayConfig(
         }
     }
 
-    /** Outbound budget per connection and the slow-consumer grace period. */
-    public record Outbound(int maxBuffer, Duration slowGrace, int socketSendBuffer) { }
+    /**
+     * Outbound budget per connection, the slow-consumer grace period, and the node-wide budget in bytes
+     * ({@code nodeBudget} 0: derived from the direct-memory limit at start).
+     */
+    public record Outbound(int maxBuffer, Duration slowGrace, int socketSendBuffer, long nodeBudget) { }
 
     /** Fan-out tuning. */
     public record Fanout(Duration writeDelay, int queueSize) { }

@@ -68,6 +68,11 @@ final class Values {
 
     /** {@code 512B}, {@code 64KiB}, {@code 1MiB}, {@code 1GiB}, or {@code 0}. At most 1 GiB. */
     static int size(String key, String raw) {
+        return (int) size(key, raw, MAX_SIZE);
+    }
+
+    /** A size as {@link #size(String, String)} reads it, at most {@code max} bytes. */
+    static long size(String key, String raw, long max) {
         String v = raw.trim();
         if (v.equals("0")) {
             return 0;
@@ -84,9 +89,9 @@ final class Values {
             case "GiB" -> 1L << 30;
             default -> 1L;
         };
-        if (n > MAX_SIZE / unit) {
-            throw new ConfigException(key + ": larger than 1GiB: '" + raw + "'");
+        if (n > max / unit) {
+            throw new ConfigException(key + ": larger than " + (max >> 30) + "GiB: '" + raw + "'");
         }
-        return (int) (n * unit);
+        return n * unit;
     }
 }

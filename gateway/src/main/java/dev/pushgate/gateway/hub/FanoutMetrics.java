@@ -12,8 +12,17 @@ public interface FanoutMetrics {
     /** A publication dropped for one loop because its queue was full. */
     void droppedQueueFull();
 
+    /** A publication dropped for one loop because queueing it would take the node past its outbound budget. */
+    void droppedNodeBudget();
+
     /** A publication for a topic with no local subscribers (raced with the last unsubscribe). */
     void unrouted();
+
+    /**
+     * A delivery failed inside the gateway (an exception while framing a publication, or from one subscriber's
+     * write or flush); the fan-out went on with the rest.
+     */
+    void fanoutError();
 
     /** Does nothing: for tests. */
     FanoutMetrics NONE = new FanoutMetrics() {
@@ -26,7 +35,15 @@ public interface FanoutMetrics {
         }
 
         @Override
+        public void droppedNodeBudget() {
+        }
+
+        @Override
         public void unrouted() {
+        }
+
+        @Override
+        public void fanoutError() {
         }
     };
 }

@@ -45,9 +45,12 @@ public final class Hub implements BrokerListener {
     private final AtomicLong subscriptions = new AtomicLong();
     private final Predicate<String> skipWhenSlow;
 
-    /** {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed. */
+    /**
+     * {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed;
+     * {@code budget} is the node's outbound byte budget the fan-out queues count against.
+     */
     public Hub(Broker broker, EventLoopGroup loops, ByteBufAllocator alloc, int queueSize, long writeDelayNanos,
-               FanoutMetrics metrics, Predicate<String> skipWhenSlow) {
+               FanoutMetrics metrics, Predicate<String> skipWhenSlow, OutboundBudget budget) {
         this.broker = broker;
         this.skipWhenSlow = skipWhenSlow;
         this.alloc = alloc;
@@ -55,7 +58,7 @@ public final class Hub implements BrokerListener {
         List<LoopOutbox> list = new ArrayList<>();
         for (EventExecutor e : loops) {
             loopIndex.put(e, list.size());
-            list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc));
+            list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc, budget));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
     }

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Queue;
@@ -14,9 +16,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The bounded queue of deliveries for one event loop. Any thread offers; the loop drains in one task per batch:
  * writes every delivery to the topic's subscribers on this loop, then flushes each touched socket once. With a
  * write delay, the drain is scheduled that much later so bursts share a flush (and a syscall).
+ *
+ * <p>Fault isolation: an exception while delivering one publication, or from one subscriber, is caught where it
+ * happened, counted ({@link FanoutMetrics#fanoutError()}) and logged at WARN at most once per
+ * {@link #WARN_INTERVAL_NANOS}; the other subscribers and later publications are still delivered, every buffer is
+ * released, and the drain always clears its scheduled flag and reschedules itself while the queue is not empty.
+ *
+ * <p>Node budget: a publication is queued only if its bytes fit the {@link OutboundBudget} (else dropped and
+ * counted). Before each delivery the loop refreshes the budget's level; when the node is short, it first flushes what
+ * this batch wrote so far, so the subscribers' backlogs it decides by are what their sockets did not take.
  */
 final class LoopOutbox implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LoopOutbox.class);
     private static final int MAX_PER_RUN = 4096;
+    /** At most one WARN per loop in this time; the faults in between are counted and reported with the next one. */
+    static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final EventLoop loop;
     private final int index;
@@ -26,10 +40,17 @@ final class LoopOutbox implements Runnable {
     private final FanoutMetrics metrics;
     private final ArrayList<Subscriber> touched = new ArrayList<>();
     private final WireFrames wireFrames;
+    private final OutboundBudget budget;
+    private final LoopBudget loopBudget;
+    private long lastWarnNanos;
+    private long faultsSinceWarn;
+    private boolean warned;
 
     LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics,
-               ByteBufAllocator alloc) {
+               ByteBufAllocator alloc, OutboundBudget budget) {
         this.wireFrames = new WireFrames(alloc);
+        this.budget = budget;
+        this.loopBudget = budget.loop(loop);
         this.loop = loop;
         this.index = index;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
@@ -39,7 +60,14 @@ final class LoopOutbox implements Runnable {
 
     /** Queues a delivery from any thread; takes ownership of its frame. */
     void offer(Delivery d) {
+        int bytes = d.frame().readableBytes();
+        if (!budget.tryQueue(bytes)) {
+            d.frame().release();
+            metrics.droppedNodeBudget();
+            return;
+        }
         if (!queue.offer(d)) {
+            budget.dequeued(bytes);
             d.frame().release();
             metrics.droppedQueueFull();
             return;
@@ -55,65 +83,130 @@ final class LoopOutbox implements Runnable {
 
     @Override
     public void run() {
-        int done = 0;
-        Delivery d;
-        while (done < MAX_PER_RUN && (d = queue.poll()) != null) {
-            deliver(d);
-            done++;
-        }
-        flushTouched();
-        scheduled.set(false);
-        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-            loop.execute(this);
+        try {
+            int done = 0;
+            Delivery d;
+            while (done < MAX_PER_RUN && (d = queue.poll()) != null) {
+                budget.dequeued(d.frame().readableBytes());
+                checkBudget();
+                deliver(d);
+                done++;
+            }
+        } finally {
+            try {
+                flushTouched();
+            } finally {
+                scheduled.set(false);
+                if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                    loop.execute(this);
+                }
+            }
         }
     }
 
+    /** When the node is short of outbound memory, decide on flushed backlogs: flush this batch's writes first. */
+    private void checkBudget() {
+        try {
+            if (loopBudget.refresh() != OutboundBudget.Level.UNDER && !touched.isEmpty()) {
+                flushTouched();
+                loopBudget.refresh();
+            }
+        } catch (Throwable t) {
+            fault("budget", t);
+        }
+    }
+
+    /** Writes one publication to this loop's subscribers of its topic; never throws, always releases the frame. */
     private void deliver(Delivery d) {
+        ByteBuf wire = null;
         try {
             ArrayList<Subscriber> subs = d.entry().shards[index];
-            if (subs == null) {
+            if (subs == null || subs.isEmpty()) {
                 return;
             }
+            wire = wireFrames.encode(d.frame());
             int written = 0;
-            ByteBuf wire = wireFrames.encode(d.frame());
-            try {
-                for (int i = 0; i < subs.size(); i++) {
-                    Subscriber s = subs.get(i);
-                    if (!s.deliver(d.frame().retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
-                            d.entry().skipWhenSlow)) {
-                        continue;
-                    }
+            for (int i = 0; i < subs.size(); i++) {
+                if (deliverTo(subs.get(i), d, wire)) {
                     written++;
-                    if (!s.flushPending()) {
-                        s.flushPending(true);
-                        touched.add(s);
-                    }
                 }
-            } finally {
-                wire.release();
             }
             if (written > 0) {
                 metrics.delivered(written, (long) written * d.frame().readableBytes(),
                         System.nanoTime() - d.receivedNanos());
             }
+        } catch (Throwable t) {
+            fault("publication", t);
         } finally {
+            if (wire != null) {
+                wire.release();
+            }
             d.frame().release();
         }
     }
 
-    private void flushTouched() {
-        for (int i = 0; i < touched.size(); i++) {
-            Subscriber s = touched.get(i);
-            s.flushPending(false);
-            s.flush();
+    /** One subscriber's share of a publication; a subscriber that throws is counted and skipped. */
+    private boolean deliverTo(Subscriber s, Delivery d, ByteBuf wire) {
+        try {
+            // The subscriber owns both duplicates from here on, whatever it does (see Subscriber#deliver).
+            if (!s.deliver(d.frame().retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
+                    d.entry().skipWhenSlow)) {
+                return false;
+            }
+            if (!s.flushPending()) {
+                s.flushPending(true);
+                touched.add(s);
+            }
+            return true;
+        } catch (Throwable t) {
+            fault("subscriber", t);
+            return false;
         }
-        touched.clear();
+    }
+
+    private void flushTouched() {
+        try {
+            for (int i = 0; i < touched.size(); i++) {
+                Subscriber s = touched.get(i);
+                try {
+                    s.flushPending(false);
+                    s.flush();
+                } catch (Throwable t) {
+                    fault("flush", t);
+                }
+            }
+        } finally {
+            touched.clear();
+        }
+    }
+
+    /**
+     * A fault of the fan-out path (not of a client: clients cannot make a write throw): counted every time, logged
+     * with its stack trace at most once per interval, with how many were not logged since the last line.
+     */
+    private void fault(String stage, Throwable t) {
+        try {
+            metrics.fanoutError();
+            faultsSinceWarn++;
+            long now = System.nanoTime();
+            if (!warned || now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
+                warned = true;
+                lastWarnNanos = now;
+                long faults = faultsSinceWarn;
+                faultsSinceWarn = 0;
+                log.warn("fan-out delivery failed, continuing: loop={} stage={} faultsSinceLastWarn={} error={}",
+                        index, stage, faults, t.toString(), t);
+            }
+        } catch (Throwable ignored) {
+            // Reporting must not be what stops the loop (e.g. out of memory while logging).
+        }
     }
 
     /** Releases whatever is still queued (shutdown). */
     void discard() {
         Delivery d;
         while ((d = queue.poll()) != null) {
+            budget.dequeued(d.frame().readableBytes());
             d.frame().release();
         }
     }

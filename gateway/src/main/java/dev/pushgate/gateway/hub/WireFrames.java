@@ -27,7 +27,13 @@ final class WireFrames {
         if (second == null) {
             return first;
         }
-        // Large payloads come out as header + payload; keep them together as one buffer without copying.
-        return encoder.alloc().compositeDirectBuffer(2).addComponents(true, first, second);
+        try {
+            // Large payloads come out as header + payload; keep them together as one buffer without copying.
+            return encoder.alloc().compositeDirectBuffer(2).addComponents(true, first, second);
+        } catch (Throwable t) {
+            first.release();
+            second.release();
+            throw t;
+        }
     }
 }

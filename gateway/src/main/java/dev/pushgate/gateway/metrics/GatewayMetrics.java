@@ -35,8 +35,10 @@ public final class GatewayMetrics implements FanoutMetrics {
     private final Counter payloadOut;
     private final Counter droppedQueueFull;
     private final Counter droppedSlow;
+    private final Counter droppedBudget;
     private final Counter slowCloses;
     private final Timer fanoutLatency;
+    private final Counter fanoutErrors;
     private final Map<String, Counter> tagged = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -57,6 +59,7 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .description("Message payload written to subscribers").register(registry);
         this.droppedQueueFull = dropped("queue_full");
         this.droppedSlow = dropped("slow_consumer");
+        this.droppedBudget = dropped("node_budget");
         this.slowCloses = Counter.builder(MeterNames.SLOW_CONSUMER_CLOSES)
                 .description("Connections closed with 4001 for not keeping up").register(registry);
         this.fanoutLatency = Timer.builder(MeterNames.FANOUT_LATENCY)
@@ -65,6 +68,8 @@ public final class GatewayMetrics implements FanoutMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
+        this.fanoutErrors = Counter.builder(MeterNames.FANOUT_ERRORS)
+                .description("Deliveries that failed inside the gateway; the fan-out went on").register(registry);
         // Known tag values start at 0, so rate() and alerts see the series before the first event.
         for (String reason : new String[] {"invalid_topic", "unavailable", "internal", "forbidden"}) {
             publishErrorCounter(reason);
@@ -240,6 +245,18 @@ public final class GatewayMetrics implements FanoutMetrics {
     @Override
     public void droppedQueueFull() {
         droppedQueueFull.increment();
+    }
+
+    /** A message not delivered because the node is at its outbound budget (a publication for one loop, or one
+     * connection's message refused while the node is short). */
+    @Override
+    public void droppedNodeBudget() {
+        droppedBudget.increment();
+    }
+
+    @Override
+    public void fanoutError() {
+        fanoutErrors.increment();
     }
 
     @Override

@@ -28,12 +28,14 @@ public final class MeterNames {
     public static final String PAYLOAD_IN = "pushgate.payload.in";
     /** Counter (bytes): message payload written to subscribers (frames counted in messages out, before compression). */
     public static final String PAYLOAD_OUT = "pushgate.payload.out";
-    /** Counter: messages dropped, tag {@code reason} (queue_full, slow_consumer). */
+    /** Counter: messages dropped, tag {@code reason} (queue_full, slow_consumer, node_budget). */
     public static final String MESSAGES_DROPPED = "pushgate.messages.dropped";
     /** Counter: publications refused or failed, tag {@code reason}. */
     public static final String PUBLISH_ERRORS = "pushgate.publish.errors";
     /** Timer: from a publication's arrival at this node to its write to a socket. */
     public static final String FANOUT_LATENCY = "pushgate.fanout.latency";
+    /** Counter: deliveries that failed inside the gateway (an exception in the fan-out path); the rest went on. */
+    public static final String FANOUT_ERRORS = "pushgate.fanout.errors";
     /** Counter: error frames sent to clients, tag {@code code}. */
     public static final String CLIENT_ERRORS = "pushgate.client.errors";
     /** Counter: slow consumers closed with 4001. */
@@ -70,6 +72,10 @@ public final class MeterNames {
     public static final String REDIS_CHANNELS = "pushgate.redis.channels";
     /** Gauge: tasks waiting on the event loops. */
     public static final String EVENT_LOOP_PENDING = "pushgate.eventloop.pending.tasks";
+    /** Gauge (bytes): outbound bytes counted against {@code outbound.node-budget} (connection backlogs + queues). */
+    public static final String OUTBOUND_BUDGET_USED = "pushgate.outbound.budget.used";
+    /** Gauge (bytes): the node's outbound budget ({@code outbound.node-budget}, or the derived default). */
+    public static final String OUTBOUND_BUDGET_LIMIT = "pushgate.outbound.budget.limit";
     /** Gauge: bytes in use by Netty's pooled allocator, tag {@code memory} (direct, heap). */
     public static final String ALLOCATOR_USED = "pushgate.netty.allocator.used";
 

@@ -1,6 +1,7 @@
 package dev.pushgate.gateway.transport;
 
 import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.session.SessionServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -42,10 +43,13 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final RsvCheckHandler rsvCheck = new RsvCheckHandler();
     private final ReadBackPressureHandler readBackPressure = new ReadBackPressureHandler();
     private final TlsContexts tls;
+    private final OutboundBudget budget;
 
     /** The plain listener's initializer; see {@link #withTls} for the TLS one. */
-    public GatewayChannelInitializer(GatewayConfig config, SessionServices services, Routes routes) {
+    public GatewayChannelInitializer(GatewayConfig config, SessionServices services, Routes routes,
+                                     OutboundBudget budget) {
         this.config = config;
+        this.budget = budget;
         this.tls = null;
         this.services = services;
         this.origins = new OriginPolicy(config.ws().allowedOrigins());
@@ -81,6 +85,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.limiter = plain.limiter;
         this.origins = plain.origins;
         this.tls = tls;
+        this.budget = plain.budget;
     }
 
     /** The same pipeline behind TLS, sharing this one's router and connection limits. */
@@ -117,7 +122,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         }
         p.addLast(HandlerNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(HandlerNames.WS_AGGREGATOR, new WebSocketFrameAggregator(config.ws().maxMessageSize()));
-        p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config, this::upgraded));
+        p.addLast(HandlerNames.WS_SESSION, new WebSocketSessionHandler(services, config, budget, this::upgraded));
     }
 
     /**

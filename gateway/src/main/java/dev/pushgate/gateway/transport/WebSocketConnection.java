@@ -1,5 +1,7 @@
 package dev.pushgate.gateway.transport;
 
+import dev.pushgate.gateway.hub.OutboundAccount;
+import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.hub.Subscriber;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.gateway.session.Transport;
@@ -7,6 +9,7 @@ import dev.pushgate.protocol.CloseCode;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -26,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Back-pressure: the channel's high water mark is the connection's outbound budget. While the socket is over it,
  * deliveries are skipped (and counted); a connection that stays over it longer than the grace period is closed with
  * 4001, so one slow reader never holds memory or delays anyone else.
+ *
+ * <p>Node budget: the connection's backlog (what its socket did not take) is counted in its loop's
+ * {@link OutboundAccount} after every flush; while the node is short of its {@code outbound.node-budget}, a
+ * connection that is behind is refused messages like one over its own budget (skipped and told, or closed with 4001
+ * after the grace period if it stays behind), counted as {@code node_budget}.
  */
 final class WebSocketConnection implements Transport, Subscriber {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -43,12 +51,13 @@ final class WebSocketConnection implements Transport, Subscriber {
     /** Messages skipped per topic while over budget (skip policy); told to the client once it catches up. */
     private final java.util.Map<String, Integer> skipped = new java.util.HashMap<>(0);
     private CloseCode closeSent;
+    private final OutboundAccount account;
 
     /**
      * @param compressionMinSize outgoing frames at least this large are compressed when deflate was negotiated
      */
     WebSocketConnection(ChannelHandlerContext ctx, String id, GatewayMetrics metrics, long slowGraceNanos,
-                        int compressionMinSize) {
+                        int compressionMinSize, OutboundBudget budget) {
         this.ctx = ctx;
         // The frame encoder Netty installed at the handshake; writes from its context skip it (and any extension
         // encoder above it), so they must already be complete frames.
@@ -58,6 +67,15 @@ final class WebSocketConnection implements Transport, Subscriber {
         this.id = id;
         this.metrics = metrics;
         this.slowGraceNanos = slowGraceNanos;
+        Channel ch = ctx.channel();
+        this.account = budget.loop(ch.eventLoop()).open(() -> pendingBytes(ch), this::caughtUp);
+        ch.closeFuture().addListener(f -> account.close());
+    }
+
+    /** Bytes written to the channel and not yet taken by the socket (Netty's count for writability). */
+    private static long pendingBytes(Channel ch) {
+        var out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     @Override
@@ -66,6 +84,7 @@ final class WebSocketConnection implements Transport, Subscriber {
             return;
         }
         ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+        account.update();
     }
 
     @Override
@@ -119,10 +138,15 @@ final class WebSocketConnection implements Transport, Subscriber {
             wire.release();
             return false;
         }
-        if (!ctx.channel().isWritable()) {
+        boolean writable = ctx.channel().isWritable();
+        if (!writable || account.refused()) {
             frame.release();
             wire.release();
-            metrics.droppedSlowConsumer();
+            if (writable) {
+                metrics.droppedNodeBudget();
+            } else {
+                metrics.droppedSlowConsumer();
+            }
             if (skipWhenSlow) {
                 skipped.merge(topic, 1, Integer::sum);
             } else {
@@ -131,6 +155,11 @@ final class WebSocketConnection implements Transport, Subscriber {
             return false;
         }
         overBudgetSince = 0;
+        if (!skipped.isEmpty()) {
+            // Refused for the node budget (not a writability change): it may take messages again, so say first
+            // what it missed.
+            tellSkipped();
+        }
         if (rawWrites != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
             // Not compressed for this connection: the shared wire bytes go straight below the frame encoder.
             frame.release();
@@ -144,11 +173,26 @@ final class WebSocketConnection implements Transport, Subscriber {
 
     /** The socket drained below its low water mark: tell the client what it missed while it was behind. */
     void writable() {
-        overBudgetSince = 0;
-        if (skipped.isEmpty() || !ctx.channel().isWritable()) {
+        account.update();
+        caughtUp();
+    }
+
+    /** The socket took its backlog (writability, or the budget's sweep found it drained). */
+    private void caughtUp() {
+        if (closeSent != null || !ctx.channel().isWritable() || account.refusedNow()) {
             return;
         }
-        send(ProtocolCodec.skipped(skipped));
+        overBudgetSince = 0;
+        if (!skipped.isEmpty()) {
+            tellSkipped();
+            ctx.flush();
+            account.update();
+        }
+    }
+
+    /** Writes (without flushing) the {@code skipped} notice of what this connection missed while behind. */
+    private void tellSkipped() {
+        ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(ProtocolCodec.skipped(skipped))), ctx.voidPromise());
         log.debug("slow consumer caught up: id={} skippedTopics={}", id, skipped.size());
         skipped.clear();
     }
@@ -166,7 +210,8 @@ final class WebSocketConnection implements Transport, Subscriber {
     }
 
     private void closeIfStillBehind() {
-        if (overBudgetSince == 0 || closeSent != null || ctx.channel().isWritable() || !ctx.channel().isActive()) {
+        if (overBudgetSince == 0 || closeSent != null || !ctx.channel().isActive()
+                || ctx.channel().isWritable() && !account.refusedNow()) {
             return;
         }
         if (System.nanoTime() - overBudgetSince < slowGraceNanos) {
@@ -182,6 +227,7 @@ final class WebSocketConnection implements Transport, Subscriber {
     @Override
     public void flush() {
         ctx.flush();
+        account.update();
     }
 
     @Override

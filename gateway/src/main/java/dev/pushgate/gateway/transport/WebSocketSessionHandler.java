@@ -1,6 +1,7 @@
 package dev.pushgate.gateway.transport;
 
 import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.session.TokenBucket;
@@ -40,6 +41,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     private final SessionServices services;
     private final GatewayConfig config;
     private final Consumer<ChannelHandlerContext> onUpgrade;
+    private final OutboundBudget budget;
     private WebSocketConnection connection;
     private Session session;
     private TokenBucket rate;
@@ -47,7 +49,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     private String closeReceived;
     private boolean ended;
 
-    WebSocketSessionHandler(SessionServices services, GatewayConfig config, Consumer<ChannelHandlerContext> onUpgrade) {
+    WebSocketSessionHandler(SessionServices services, GatewayConfig config, OutboundBudget budget,
+                            Consumer<ChannelHandlerContext> onUpgrade) {
+        this.budget = budget;
         this.services = services;
         this.config = config;
         this.onUpgrade = onUpgrade;
@@ -59,7 +63,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             onUpgrade.accept(ctx);
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
-                    config.ws().compressionMinSize());
+                    config.ws().compressionMinSize(), budget);
             session = new Session(id, connection, connection, services);
             var claims = ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null);
             if (claims != null) {
