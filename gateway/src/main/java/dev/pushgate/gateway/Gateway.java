@@ -121,7 +121,8 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder(MeterNames.READY, this, g -> g.isReady() ? 1 : 0)
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
-        PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
+        PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength(),
+                topic -> config.namespaces().forTopic(topic).history());
         TokenVerifier tokens = config.auth().enabled()
                 ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
                         config.auth().ecPublicKeyFile(), config.auth().jwksFile()), Clock.systemUTC())

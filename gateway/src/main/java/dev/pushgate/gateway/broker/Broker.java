@@ -3,12 +3,13 @@ package dev.pushgate.gateway.broker;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The channel layer: carries publications between publishers and every node with subscribers.
+ * The channel layer: carries publications between publishers and every node with subscribers, and keeps each
+ * topic's position and bounded history ("save to history and publish" is atomic per topic).
  *
  * <p>Subscriptions are per node and per topic: the hub subscribes a topic when its first local subscriber arrives
  * and unsubscribes when the last one leaves, and for any one topic it never calls {@link #subscribe} and
- * {@link #unsubscribe} concurrently (calls for one topic arrive in the order the hub made them). Publications of one
- * topic reach the {@link BrokerListener} in one order on every node. Implementations never block the caller.
+ * {@link #unsubscribe} concurrently. Publications of one topic reach the {@link BrokerListener} in offset order on
+ * every node. Implementations never block the caller.
  */
 public interface Broker extends AutoCloseable {
 
@@ -22,11 +23,18 @@ public interface Broker extends AutoCloseable {
     CompletionStage<Void> unsubscribe(String topic);
 
     /**
-     * Publishes {@code data} (compact JSON) to {@code topic}. Completes with the topic sequence number assigned
-     * ({@code -1} when the layer assigns none), or fails with {@link BrokerUnavailableException} — never a false
-     * success.
+     * Publishes {@code data} (compact JSON) to {@code topic}: assigns the next offset, appends it to the topic's
+     * history when {@code history} keeps any, and delivers it, atomically. Completes with the new position, or fails
+     * with {@link BrokerUnavailableException} — never a false success.
      */
-    CompletionStage<Long> publish(String topic, byte[] data);
+    CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryPolicy history);
+
+    /**
+     * The publications of {@code topic} after {@code sinceOffset} in epoch {@code epoch} (null: whatever the current
+     * epoch is), at most {@code limit}, with the topic's current position. {@code sinceOffset} below 0 asks only for
+     * the position. A topic never published has offset 0 and a fresh epoch.
+     */
+    CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit);
 
     /**
      * Tells every node's subscribers of {@code topic} that {@code member} (a presence member, compact JSON) joined.
@@ -37,7 +45,7 @@ public interface Broker extends AutoCloseable {
     /** Tells every node's subscribers of {@code topic} that {@code member} left; best effort like joins. */
     CompletionStage<Void> publishLeave(String topic, byte[] member);
 
-    /** Whether publishes and subscriptions can succeed now (drives {@code /readyz}). */
+    /** Whether publishes can succeed now (drives {@code /readyz}). */
     boolean isReady();
 
     /** A short name for logs and metrics: {@code memory} or {@code redis}. */

@@ -6,12 +6,14 @@ import java.util.Set;
 public interface BrokerListener {
 
     /**
-     * A publication of a topic this node subscribed to. Calls for one topic come in publication order.
+     * A publication of a topic this node subscribed to. Calls for one topic come in offset order, but offsets may
+     * jump (a publication lost between the layer and this node): the hub repairs the gap from history.
      *
-     * @param seq  the topic sequence number, or {@code -1} when the publisher assigned none
-     * @param data the JSON value published (the callee must not modify it)
+     * @param offset the publication's offset, or {@code -1} when it is unsequenced (a plain PUBLISH)
+     * @param epoch  the topic's epoch ({@code null} when unsequenced)
+     * @param data   the JSON value published (the callee must not modify it)
      */
-    void onPublication(String topic, long seq, byte[] data);
+    void onPublication(String topic, long offset, String epoch, byte[] data);
 
     /** A subscriber of {@code topic} (on any node) joined; {@code member} is its presence member as JSON. */
     default void onJoin(String topic, byte[] member) {
@@ -22,9 +24,15 @@ public interface BrokerListener {
     }
 
     /**
-     * The broker lost its connection and has subscribed {@code topics} again. Publications made while it was
-     * disconnected were not delivered to this node and are not recovered; this is the hook where a history layer
-     * would catch up from the last sequence number each topic saw.
+     * The broker's subscription link dropped (or was found dead by the liveness probe): publications may be missed
+     * from now on until {@link #onResubscribed}. The hub starts buffering live publications here.
+     */
+    default void onLinkDown() {
+    }
+
+    /**
+     * The broker has subscribed {@code topics} again after {@link #onLinkDown}. Publications made meanwhile did not
+     * reach this node; the hub reads them from history ({@link Broker#history}) and delivers them before newer ones.
      */
     default void onResubscribed(Set<String> topics) {
     }

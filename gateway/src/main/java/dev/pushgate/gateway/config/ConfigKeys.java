@@ -72,19 +72,30 @@ public final class ConfigKeys {
             "presence", "Track who is subscribed (queryable with GET /api/presence)",
             "join-leave", "Send join/leave events to the namespace's subscribers (needs presence)",
             "anonymous", "Connections without a token may subscribe (only matters once token keys are configured)",
-            "slow-consumer", "What happens to a subscriber over its outbound budget: close (4001 after the grace period) or skip (messages skipped, then told)");
+            "slow-consumer", "What happens to a subscriber over its outbound budget: close (4001 after the grace period) or skip (messages skipped, then told)",
+            "history-size", "Publications each topic keeps for recovery (subscribe with since, GET /api/history, node catch-up); 0 keeps none",
+            "history-ttl", "How long a topic's publications are kept, also after its last subscriber left (0: none)");
 
-    /** The built-in namespace policies: the demo namespace {@code chat} lets clients publish. */
-    public static final Map<String, String> BUILT_IN = Map.of(
-            "namespaces.chat.publish", "true",
-            "namespaces.chat.presence", "true",
-            "namespaces.chat.anonymous", "true",
-            "namespaces.demo.anonymous", "true",
-            "namespace-defaults.anonymous", "false",
-            "namespace-defaults.slow-consumer", "close",
-            "namespace-defaults.publish", "false",
-            "namespace-defaults.presence", "false",
-            "namespace-defaults.join-leave", "false");
+    /**
+     * The built-in namespace policies: the demo namespace {@code chat} lets clients publish; {@code chat} and
+     * {@code demo} keep history (100 messages, 10 minutes), other namespaces none.
+     */
+    public static final Map<String, String> BUILT_IN = Map.ofEntries(
+            Map.entry("namespaces.chat.publish", "true"),
+            Map.entry("namespaces.chat.presence", "true"),
+            Map.entry("namespaces.chat.anonymous", "true"),
+            Map.entry("namespaces.demo.anonymous", "true"),
+            Map.entry("namespaces.chat.history-size", "100"),
+            Map.entry("namespaces.chat.history-ttl", "10m"),
+            Map.entry("namespaces.demo.history-size", "100"),
+            Map.entry("namespaces.demo.history-ttl", "10m"),
+            Map.entry("namespace-defaults.history-size", "0"),
+            Map.entry("namespace-defaults.history-ttl", "0s"),
+            Map.entry("namespace-defaults.anonymous", "false"),
+            Map.entry("namespace-defaults.slow-consumer", "close"),
+            Map.entry("namespace-defaults.publish", "false"),
+            Map.entry("namespace-defaults.presence", "false"),
+            Map.entry("namespace-defaults.join-leave", "false"));
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

@@ -15,6 +15,14 @@ public interface FanoutMetrics {
     /** A publication for a topic with no local subscribers (raced with the last unsubscribe). */
     void unrouted();
 
+    /** A hole in a topic's live stream (offset jump, link blip) was filled from history. */
+    default void topicRepaired() {
+    }
+
+    /** A hole could not be filled: the topic's local subscribers were sent a {@code gap}. */
+    default void topicGap() {
+    }
+
     /** Does nothing: for tests. */
     FanoutMetrics NONE = new FanoutMetrics() {
         @Override

@@ -2,6 +2,9 @@ package dev.pushgate.gateway.hub;
 
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerListener;
+import dev.pushgate.gateway.broker.HistoryResult;
+import dev.pushgate.gateway.broker.Publication;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -30,11 +33,17 @@ import java.util.function.Predicate;
  * map's per-key compute, so for one topic the broker sees subscribe and unsubscribe strictly in order even when a
  * subscribe on one loop crosses the last unsubscribe on another.
  *
- * <p>Delivery: {@link #onPublication} (any broker thread, in topic order) encodes the frame once into one pooled
- * direct buffer and queues one retained reference for each event loop that has subscribers of the topic.
+ * <p>Delivery: {@link #onPublication} (any broker thread, in topic order) goes through the topic's
+ * {@link TopicContinuity} (which drops duplicates and repairs holes from history), then the frame is encoded once
+ * into one pooled direct buffer and one retained reference is queued for each event loop that has subscribers of
+ * the topic. Per-subscription state (generation, start position, recovery buffer) is in {@link Subscription}.
  */
 public final class Hub implements BrokerListener {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** Most publications one recovery read replays (the broker returns at most what its history holds). */
+    static final int MAX_REPLAY = 100_000;
+    /** Live publications a topic holds while it repairs a hole from history; beyond it the repair gives up. */
+    static final int MAX_HELD = 10_000;
 
     private final Broker broker;
     private final ByteBufAllocator alloc;
@@ -43,6 +52,7 @@ public final class Hub implements BrokerListener {
     private final LoopOutbox[] outboxes;
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
+    private final AtomicLong generations = new AtomicLong();
     private final Predicate<String> skipWhenSlow;
 
     /** {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed. */
@@ -61,49 +71,105 @@ public final class Hub implements BrokerListener {
     }
 
     /**
-     * Adds {@code s} to {@code topic}. Call on {@code s.eventLoop()}. Completes when the topic's broker subscription
-     * is active (at once when another local subscriber already holds it); fails when the broker refused it, in
-     * which case {@code s} has been removed again.
+     * Adds a subscription of {@code s} to {@code topic}; call on {@code s.eventLoop()}. {@code since} (nullable) is
+     * the position the client asks to recover from. The subscription's {@link Subscription#started()} completes on
+     * that loop once the topic's broker subscription is active (at once when another local subscriber already holds
+     * it): with the position to acknowledge and, with {@code since}, the replay; it fails when the broker refused
+     * the subscription, which is then removed again — only this attempt, never a newer one of the same topic.
      */
-    public CompletionStage<Void> subscribe(String topic, Subscriber s) {
+    public Subscription subscribe(String topic, Subscriber s, StreamPosition since) {
         int loop = indexOf(s);
         TopicEntry entry = topics.compute(topic, (t, e) -> {
-            TopicEntry target = e != null ? e : new TopicEntry(t, outboxes.length, skipWhenSlow.test(t));
+            TopicEntry target = e != null ? e : newEntry(t);
             if (target.refs++ == 0) {
                 broker.subscribe(t).whenComplete((ok, err) -> {
-                    if (err == null) {
-                        target.brokerReady.complete(null);
-                    } else {
-                        target.brokerReady.completeExceptionally(err);
+                    if (err != null) {
+                        target.ready.completeExceptionally(err);
+                        return;
                     }
+                    // The position the topic starts from on this node, so a hole before the first live
+                    // publication (a link blip) can be repaired; a layer without positions just starts unseeded.
+                    broker.history(t, -1, null, 0).whenComplete((r, herr) -> {
+                        if (herr == null) {
+                            target.continuity.seed(r.position());
+                        }
+                        target.ready.complete(null);
+                    });
                 });
             }
             return target;
         });
-        entry.add(loop, s);
+        Subscription sub = new Subscription(entry, s, generations.incrementAndGet(), since != null);
+        entry.add(loop, sub);
         subscriptions.incrementAndGet();
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        entry.brokerReady.whenComplete((ok, err) -> {
-            if (err == null) {
-                result.complete(null);
-            } else {
-                s.eventLoop().execute(() -> {
-                    unsubscribe(topic, s);
-                    result.completeExceptionally(err);
-                });
-            }
-        });
-        return result;
+        entry.ready.whenComplete((ok, err) -> s.eventLoop().execute(() -> begin(sub, since, err)));
+        return sub;
     }
 
-    /** Removes {@code s} from {@code topic}; call on {@code s.eventLoop()}. Returns whether it was subscribed. */
-    public boolean unsubscribe(String topic, Subscriber s) {
-        TopicEntry entry = topics.get(topic);
-        if (entry == null || !entry.remove(indexOf(s), s)) {
+    /** On the subscriber's loop: decides how {@code sub} starts (position, recovery) and lets it go live. */
+    private void begin(Subscription sub, StreamPosition since, Throwable err) {
+        if (sub.closed()) {
+            return;
+        }
+        if (err != null) {
+            unsubscribe(sub);
+            sub.fail(err);
+            return;
+        }
+        StreamPosition now = sub.entry.continuity.position();
+        if (since == null) {
+            sub.start(new Subscription.Start(now, null, List.of()));
+            return;
+        }
+        if (since.equals(now)) {
+            sub.start(new Subscription.Start(now, true, List.of()));
+            return;
+        }
+        broker.history(sub.topic(), since.offset(), since.epoch(), MAX_REPLAY).whenComplete((r, herr) ->
+                sub.eventLoop().execute(() -> recover(sub, since, now, r, herr)));
+    }
+
+    /** The recovery read answered: replay all of it or nothing (never a partial replay). */
+    private void recover(Subscription sub, StreamPosition since, StreamPosition before, HistoryResult r,
+                         Throwable err) {
+        if (sub.closed()) {
+            return;
+        }
+        if (err != null) {
+            log.debug("recovery read failed: topic={} error={}", sub.topic(), err.toString());
+            sub.start(new Subscription.Start(before, false, List.of()));
+            return;
+        }
+        long overflowed = sub.overflowedAt();
+        if (overflowed >= 0) {
+            // Live traffic outran the buffer while the read was in flight: start after the last dropped frame.
+            sub.start(new Subscription.Start(new StreamPosition(Math.max(overflowed, r.position().offset()),
+                    r.position().epoch()), false, List.of()));
+            return;
+        }
+        List<Publication> replay = r.publications();
+        boolean whole = r.complete() && r.position().epoch().equals(since.epoch())
+                && (replay.isEmpty() ? r.position().offset() == since.offset()
+                        : replay.get(0).offset() == since.offset() + 1
+                        && replay.get(replay.size() - 1).offset() == r.position().offset());
+        sub.start(new Subscription.Start(r.position(), whole, whole ? replay : List.of()));
+    }
+
+    /**
+     * Removes {@code sub} from its topic; call on its subscriber's loop. Returns whether it was still subscribed
+     * (false when it was removed already: idempotent).
+     */
+    public boolean unsubscribe(Subscription sub) {
+        if (sub.closed()) {
+            return false;
+        }
+        sub.close();
+        TopicEntry entry = sub.entry;
+        if (!entry.remove(indexOf(sub), sub)) {
             return false;
         }
         subscriptions.decrementAndGet();
-        topics.compute(topic, (t, e) -> {
+        topics.compute(entry.topic, (t, e) -> {
             if (e != entry) {
                 return e;
             }
@@ -120,15 +186,77 @@ public final class Hub implements BrokerListener {
         return true;
     }
 
+    private TopicEntry newEntry(String topic) {
+        TopicEntry e = new TopicEntry(topic, outboxes.length, skipWhenSlow.test(topic));
+        e.continuity = new TopicContinuity(new TopicContinuity.Output() {
+            @Override
+            public void message(long offset, byte[] data) {
+                fanout(e, ProtocolCodec.message(topic, offset, data), System.nanoTime());
+            }
+
+            @Override
+            public void gap(String epoch, long seq) {
+                log.debug("topic gap: topic={} epoch={} seq={}", topic, epoch, seq);
+                metrics.topicGap();
+                fanout(e, ProtocolCodec.gap(topic, epoch, seq), System.nanoTime());
+            }
+
+            @Override
+            public void repaired() {
+                metrics.topicRepaired();
+            }
+        }, MAX_HELD);
+        return e;
+    }
+
     @Override
-    public void onPublication(String topic, long seq, byte[] data) {
-        long received = System.nanoTime();
+    public void onPublication(String topic, long offset, String epoch, byte[] data) {
         TopicEntry entry = topics.get(topic);
         if (entry == null) {
             metrics.unrouted();
             return;
         }
-        fanout(entry, ProtocolCodec.message(topic, seq, data), received);
+        repair(entry, entry.continuity.publication(offset, epoch, data));
+    }
+
+    @Override
+    public void onLinkDown() {
+        for (TopicEntry e : topics.values()) {
+            e.continuity.linkDown();
+        }
+    }
+
+    @Override
+    public void onResubscribed(Set<String> resubscribed) {
+        for (TopicEntry e : topics.values()) {
+            repair(e, e.continuity.resubscribed());
+        }
+    }
+
+    /** Runs the history reads a topic's continuity asks for, outside its monitor, until none is left. */
+    private void repair(TopicEntry entry, TopicContinuity.Repair first) {
+        TopicContinuity.Repair r = first;
+        while (r != null) {
+            TopicContinuity.Repair current = r;
+            CompletableFuture<HistoryResult> read;
+            try {
+                read = broker.history(entry.topic, current.after(), current.epoch(), MAX_HELD).toCompletableFuture();
+            } catch (RuntimeException e) {
+                read = CompletableFuture.failedFuture(e);
+            }
+            if (!read.isDone()) {
+                read.whenComplete((res, err) -> repair(entry, entry.continuity.repaired(current, res, err)));
+                return;
+            }
+            HistoryResult res = null;
+            Throwable err = null;
+            try {
+                res = read.join();
+            } catch (RuntimeException e) {
+                err = e;
+            }
+            r = entry.continuity.repaired(current, res, err);
+        }
     }
 
     /** A presence join of {@code topic}: the {@code join} frame goes to its local subscribers like a message. */
@@ -171,6 +299,12 @@ public final class Hub implements BrokerListener {
     /** Local (connection, topic) subscriptions. */
     public long subscriptionCount() {
         return subscriptions.get();
+    }
+
+    /** The topic's node-level position and repair state (for tests), or null without local subscribers. */
+    TopicContinuity continuity(String topic) {
+        TopicEntry e = topics.get(topic);
+        return e == null ? null : e.continuity;
     }
 
     /** The topics this node needs from the broker (for resubscribing after a broker reconnect). */

@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * One topic with local subscribers: a subscriber list per event loop, each touched only by its own loop, so fan-out
- * iterates plain arrays with no locks. {@code shardSizes} lets any thread see which loops have subscribers.
- * {@code refs} (the total) is changed only inside the hub's map compute for this topic.
+ * One topic with local subscribers: a subscriber list per event loop ({@link Subscription}s), each touched only by
+ * its own loop, so fan-out iterates plain arrays with no locks. {@code shardSizes} lets any thread see which loops
+ * have subscribers. {@code refs} (the total) is changed only inside the hub's map compute for this topic.
+ * {@code continuity} is the node-level position and repair state of the topic.
  */
 final class TopicEntry {
     final String topic;
@@ -15,8 +16,10 @@ final class TopicEntry {
     final boolean skipWhenSlow;
     final ArrayList<Subscriber>[] shards;
     final AtomicIntegerArray shardSizes;
-    /** Completes when the broker subscription of this topic is active. */
-    final CompletableFuture<Void> brokerReady = new CompletableFuture<>();
+    /** Completes when the broker subscription of this topic is active and its position was read (or not given). */
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Set by the hub right after construction (it needs the entry for its output). */
+    TopicContinuity continuity;
     int refs;
 
     @SuppressWarnings("unchecked")

@@ -19,9 +19,9 @@ public final class CountingBrokerListener implements BrokerListener {
     }
 
     @Override
-    public void onPublication(String topic, long seq, byte[] data) {
+    public void onPublication(String topic, long offset, String epoch, byte[] data) {
         metrics.messageIn(PublishSource.REDIS);
-        next.onPublication(topic, seq, data);
+        next.onPublication(topic, offset, epoch, data);
     }
 
     @Override
@@ -32,6 +32,11 @@ public final class CountingBrokerListener implements BrokerListener {
     @Override
     public void onLeave(String topic, byte[] member) {
         next.onLeave(topic, member);
+    }
+
+    @Override
+    public void onLinkDown() {
+        next.onLinkDown();
     }
 
     @Override

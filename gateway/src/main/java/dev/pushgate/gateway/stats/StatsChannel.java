@@ -2,6 +2,9 @@ package dev.pushgate.gateway.stats;
 
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerListener;
+import dev.pushgate.gateway.broker.HistoryPolicy;
+import dev.pushgate.gateway.broker.HistoryResult;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 
 import java.util.Set;
@@ -49,8 +52,13 @@ public final class StatsChannel implements Broker, BrokerListener {
     }
 
     @Override
-    public CompletionStage<Long> publish(String topic, byte[] data) {
-        return layer.publish(topic, data);
+    public CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryPolicy history) {
+        return layer.publish(topic, data, history);
+    }
+
+    @Override
+    public CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit) {
+        return layer.history(topic, sinceOffset, epoch, limit);
     }
 
     @Override
@@ -79,11 +87,11 @@ public final class StatsChannel implements Broker, BrokerListener {
     }
 
     @Override
-    public void onPublication(String topic, long seq, byte[] data) {
+    public void onPublication(String topic, long offset, String epoch, byte[] data) {
         if (TOPIC.equals(topic)) {
             cluster.accept(data);
         }
-        next.onPublication(topic, seq, data);
+        next.onPublication(topic, offset, epoch, data);
     }
 
     @Override
@@ -94,6 +102,11 @@ public final class StatsChannel implements Broker, BrokerListener {
     @Override
     public void onLeave(String topic, byte[] member) {
         next.onLeave(topic, member);
+    }
+
+    @Override
+    public void onLinkDown() {
+        next.onLinkDown();
     }
 
     @Override

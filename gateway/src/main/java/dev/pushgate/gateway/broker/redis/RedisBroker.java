@@ -3,6 +3,9 @@ package dev.pushgate.gateway.broker.redis;
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerListener;
 import dev.pushgate.gateway.broker.BrokerUnavailableException;
+import dev.pushgate.gateway.broker.HistoryPolicy;
+import dev.pushgate.gateway.broker.HistoryResult;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.protocol.BrokerEnvelope;
 import dev.pushgate.protocol.ProtocolException;
@@ -153,7 +156,7 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> publish(String topic, byte[] data) {
+    public CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryPolicy history) {
         if (!commands.isOpen()) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException("redis unavailable"));
         }
@@ -172,8 +175,13 @@ public final class RedisBroker implements Broker {
             if (err != null) {
                 throw new CompletionException(RedisFailures.translate(err));
             }
-            return seq;
+            return new StreamPosition(seq, "");
         });
+    }
+
+    @Override
+    public CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("history on redis"));
     }
 
     @Override
@@ -216,7 +224,7 @@ public final class RedisBroker implements Broker {
             return;
         }
         switch (envelope.kind()) {
-            case MESSAGE -> l.onPublication(topic, envelope.seq(), envelope.data());
+            case MESSAGE -> l.onPublication(topic, envelope.seq(), null, envelope.data());
             case JOIN -> l.onJoin(topic, envelope.data());
             case LEAVE -> l.onLeave(topic, envelope.data());
         }

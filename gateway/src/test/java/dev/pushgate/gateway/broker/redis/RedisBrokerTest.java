@@ -1,6 +1,8 @@
 package dev.pushgate.gateway.broker.redis;
 
 import dev.pushgate.gateway.broker.BrokerListener;
+import dev.pushgate.gateway.broker.HistoryPolicy;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.broker.BrokerUnavailableException;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.testing.Await;
@@ -82,10 +84,10 @@ class RedisBrokerTest {
             assertEquals(want.size(), broker.subscribedChannels());
             // Unwanted topics first: on one connection, anything they delivered would arrive before the rest.
             for (String t : unwanted) {
-                broker.publish(t, "1".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get();
+                broker.publish(t, "1".getBytes(StandardCharsets.UTF_8), HistoryPolicy.NONE).toCompletableFuture().get();
             }
             for (String t : want) {
-                broker.publish(t, "1".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get();
+                broker.publish(t, "1".getBytes(StandardCharsets.UTF_8), HistoryPolicy.NONE).toCompletableFuture().get();
             }
             Await.until(WAIT, () -> received.topics.keySet().containsAll(want), () -> "received " + received.topics);
             assertEquals(Set.copyOf(want), received.topics.keySet());
@@ -100,8 +102,8 @@ class RedisBrokerTest {
             broker.subscribe("burst").toCompletableFuture().get(5, TimeUnit.SECONDS);
             List<CompletableFuture<Long>> results = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
-                results.add(broker.publish("burst", Integer.toString(i).getBytes(StandardCharsets.UTF_8))
-                        .toCompletableFuture());
+                results.add(broker.publish("burst", Integer.toString(i).getBytes(StandardCharsets.UTF_8), HistoryPolicy.NONE)
+                        .thenApply(StreamPosition::offset).toCompletableFuture());
             }
             Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
             int refused = 0;
@@ -126,9 +128,9 @@ class RedisBrokerTest {
         String prefix = RedisServerExtension.uniquePrefix("noscript");
         Recorder received = new Recorder();
         try (RedisBroker broker = broker(prefix, 100, received)) {
-            assertEquals(1L, broker.publish("s", "1".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get());
+            assertEquals(1L, broker.publish("s", "1".getBytes(StandardCharsets.UTF_8), HistoryPolicy.NONE).toCompletableFuture().get().offset());
             REDIS.redis().scriptFlush();
-            assertEquals(2L, broker.publish("s", "2".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get());
+            assertEquals(2L, broker.publish("s", "2".getBytes(StandardCharsets.UTF_8), HistoryPolicy.NONE).toCompletableFuture().get().offset());
             assertTrue(REDIS.redis().ttl(RedisWire.sequenceKey(prefix, "s")) > 0, "the counter expires when idle");
         }
     }
@@ -143,7 +145,7 @@ class RedisBrokerTest {
         final List<Long> seqs = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void onPublication(String topic, long seq, byte[] data) {
+        public void onPublication(String topic, long seq, String epoch, byte[] data) {
             topics.merge(topic, 1, Integer::sum);
             seqs.add(seq);
         }
