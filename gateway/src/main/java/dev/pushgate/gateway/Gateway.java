@@ -2,6 +2,7 @@ package dev.pushgate.gateway;
 
 import dev.pushgate.gateway.api.AdminPage;
 import dev.pushgate.gateway.api.HealthEndpoint;
+import dev.pushgate.gateway.api.HistoryEndpoint;
 import dev.pushgate.gateway.api.HttpEndpoint;
 import dev.pushgate.gateway.api.MetricsEndpoint;
 import dev.pushgate.gateway.api.PresenceEndpoint;
@@ -220,7 +221,7 @@ public final class Gateway implements AutoCloseable {
             redisMetrics.bind(registry, redis);
             return redis;
         }
-        return new InMemoryBroker();
+        return new InMemoryBroker(topic -> config.namespaces().forTopic(topic).history());
     }
 
     private Routes routes(PublishService publisher, PresenceService presenceService) {
@@ -229,6 +230,8 @@ public final class Gateway implements AutoCloseable {
                 config.http().maxBatch(), config.limits().topicMaxLength()));
         endpoints.put("/api/presence", new PresenceEndpoint(new ApiKeys(config.apiKeys()), presenceService,
                 config.limits().topicMaxLength()));
+        endpoints.put("/api/history", new HistoryEndpoint(new ApiKeys(config.apiKeys()), broker,
+                topic -> config.namespaces().forTopic(topic).history(), config.limits().topicMaxLength()));
         endpoints.put("/healthz", HealthEndpoint.liveness());
         endpoints.put("/readyz", HealthEndpoint.readiness(this::isReady));
         if (config.metricsPort() == 0) {

@@ -1,10 +1,12 @@
 package dev.pushgate.gateway.broker;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,8 +18,8 @@ import java.util.function.LongSupplier;
  * so the monitor is held for microseconds.
  *
  * <p>Lifetime (ADR 0006): a topic lives while this node subscribes it and, once idle (no subscription), for its
- * history's time to live after its last publication; a publish to a topic nobody subscribes still advances its
- * offset and history. A topic that is dropped loses its history, and its next incarnation has a new epoch. Idle
+ * history's time to live after it became idle (last unsubscribe or publication); a publish to a topic nobody
+ * subscribes still advances its offset and history. A topic that is dropped loses its history, and its next incarnation has a new epoch. Idle
  * topics are dropped lazily (on access) and by a sweep that runs at most once per {@link #SWEEP_INTERVAL_NANOS}
  * on the publishing thread; beyond {@code maxIdleTopics} idle topics the sweep drops the ones that expire first.
  */
@@ -29,15 +31,26 @@ public final class InMemoryBroker implements Broker {
     private final ConcurrentHashMap<String, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
     private final int maxIdleTopics;
+    private final Function<String, HistoryPolicy> policies;
     private volatile BrokerListener listener;
     private volatile long nextSweep;
 
+    /** Topics keep no history until they are published with a policy that keeps some. */
     public InMemoryBroker() {
-        this(System::nanoTime, DEFAULT_MAX_IDLE_TOPICS);
+        this(t -> HistoryPolicy.NONE);
+    }
+
+    /**
+     * {@code policies} gives each topic's history policy (its namespace's), so a topic subscribed before its first
+     * publication already outlives its last subscriber for its time to live.
+     */
+    public InMemoryBroker(Function<String, HistoryPolicy> policies) {
+        this(policies, System::nanoTime, DEFAULT_MAX_IDLE_TOPICS);
     }
 
     /** With the clock ages and expiry are measured on, and the most idle topics kept (for tests). */
-    public InMemoryBroker(LongSupplier nanoClock, int maxIdleTopics) {
+    public InMemoryBroker(Function<String, HistoryPolicy> policies, LongSupplier nanoClock, int maxIdleTopics) {
+        this.policies = policies;
         this.nanoClock = nanoClock;
         this.maxIdleTopics = maxIdleTopics;
         this.nextSweep = nanoClock.getAsLong() + SWEEP_INTERVAL_NANOS;
@@ -98,21 +111,23 @@ public final class InMemoryBroker implements Broker {
     @Override
     public CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit) {
         sweepIfDue();
-        if (!topics.containsKey(topic)) {
-            // Never published (or dropped): offset 0 in an epoch nobody has seen; nothing is created for it.
-            boolean complete = sinceOffset < 0 || (sinceOffset == 0 && epoch == null);
-            return CompletableFuture.completedFuture(new HistoryResult(
-                    new StreamPosition(0, MemoryTopic.newEpoch()), java.util.List.of(), complete));
-        }
-        while (true) {
-            MemoryTopic t = live(topic);
+        MemoryTopic t = topics.get(topic);
+        if (t != null) {
             synchronized (t) {
+                long now = nanoClock.getAsLong();
+                if (!t.removed && t.expired(now)) {
+                    t.removed = true;
+                    topics.remove(topic, t);
+                }
                 if (!t.removed) {
-                    return CompletableFuture.completedFuture(t.history(sinceOffset, epoch, limit,
-                            nanoClock.getAsLong()));
+                    return CompletableFuture.completedFuture(t.history(sinceOffset, epoch, limit, now));
                 }
             }
         }
+        // Never published (or dropped): offset 0 in an epoch nobody has seen; reading creates nothing.
+        boolean complete = sinceOffset < 0 || (sinceOffset == 0 && epoch == null);
+        return CompletableFuture.completedFuture(new HistoryResult(
+                new StreamPosition(0, MemoryTopic.newEpoch()), List.of(), complete));
     }
 
     @Override
@@ -164,14 +179,14 @@ public final class InMemoryBroker implements Broker {
 
     /** The topic's state, replacing an expired idle one by a new incarnation (new epoch, offset 0). */
     private MemoryTopic live(String topic) {
-        MemoryTopic t = topics.computeIfAbsent(topic, k -> new MemoryTopic());
+        MemoryTopic t = topics.computeIfAbsent(topic, k -> new MemoryTopic(policies.apply(k).ttl()));
         synchronized (t) {
             if (!t.removed && t.expired(nanoClock.getAsLong())) {
                 t.removed = true;
                 topics.remove(topic, t);
             }
         }
-        return t.removed ? topics.computeIfAbsent(topic, k -> new MemoryTopic()) : t;
+        return t.removed ? topics.computeIfAbsent(topic, k -> new MemoryTopic(policies.apply(k).ttl())) : t;
     }
 
     private void sweepIfDue() {

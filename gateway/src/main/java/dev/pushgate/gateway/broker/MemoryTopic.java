@@ -22,6 +22,10 @@ final class MemoryTopic {
     private boolean idle;
     long expiresAt;
 
+    MemoryTopic(java.time.Duration ttl) {
+        this.ttlNanos = ttl.toNanos();
+    }
+
     /** An epoch for a new incarnation: random, so a restarted node or a re-created topic never repeats one. */
     static String newEpoch() {
         byte[] b = new byte[6];

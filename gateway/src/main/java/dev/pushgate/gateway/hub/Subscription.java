@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionStage;
 public final class Subscription implements Subscriber {
     /** Frames buffered at most while a recovery read is in flight; beyond it the recovery gives up. */
     static final int MAX_BUFFERED = 4096;
+    private static final byte[] GAP_PREFIX = "{\"op\":\"gap\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
      * How a subscription started: the topic's position at the start ({@code null} when the layer gives none), whether
@@ -152,21 +153,18 @@ public final class Subscription implements Subscriber {
                 return release(frame, wire);
             }
             dropThrough = -1;
+        } else if (dropThrough >= 0 && startsWith(frame, GAP_PREFIX)) {
+            dropThrough = -1; // the stream restarts from the gap's position: what follows is new
         }
         return target.deliver(frame, wire, entry.topic, entry.skipWhenSlow);
     }
 
     /** The {@code seq} of a sequenced message frame of this topic, or -1 (unsequenced, join, leave, gap). */
     long offsetOf(ByteBuf frame) {
-        int at = frame.readerIndex();
-        if (frame.readableBytes() <= seqPrefix.length) {
+        if (!startsWith(frame, seqPrefix)) {
             return -1;
         }
-        for (int i = 0; i < seqPrefix.length; i++) {
-            if (frame.getByte(at + i) != seqPrefix[i]) {
-                return -1;
-            }
-        }
+        int at = frame.readerIndex();
         long v = 0;
         int end = at + frame.readableBytes();
         for (int i = at + seqPrefix.length; i < end; i++) {
@@ -177,6 +175,19 @@ public final class Subscription implements Subscriber {
             v = v * 10 + (b - '0');
         }
         return -1;
+    }
+
+    private static boolean startsWith(ByteBuf frame, byte[] prefix) {
+        int at = frame.readerIndex();
+        if (frame.readableBytes() <= prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (frame.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean release(ByteBuf frame, ByteBuf wire) {
