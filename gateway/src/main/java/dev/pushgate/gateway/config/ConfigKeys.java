@@ -17,7 +17,7 @@ public final class ConfigKeys {
             new ConfigKey("port", "8080", "Port serving WebSocket, HTTP API, metrics and demos (0 picks a free port)"),
             new ConfigKey("transport", "auto", "Socket transport: auto (epoll when available, else nio), epoll, io_uring or nio"),
             new ConfigKey("io-threads", "0", "Event-loop threads; 0 means 2 x CPU cores"),
-            new ConfigKey("api-key", "", "Bearer keys for the HTTP API, comma separated; each is key (all scopes) or key:scope|scope with scopes publish, presence, stats; empty generates one per run and logs it"),
+            new ConfigKey("api-key", "", "Bearer keys for the HTTP API, comma separated; each is key (all scopes) or key:scope|scope with scopes publish, presence, stats, history; empty generates one per run and logs it"),
             new ConfigKey("layer", "memory", "Channel layer: memory (one node) or redis (many nodes share one Redis)"),
             new ConfigKey("redis.uri", "redis://127.0.0.1:6379", "Redis URI for layer=redis (redis:// or rediss://, optional password and database)"),
             new ConfigKey("redis.prefix", "pushgate:", "Prefix of every Redis key and channel the gateway uses"),
