@@ -33,7 +33,6 @@ import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionRegistry;
 import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.stats.ClusterStats;
-import dev.pushgate.gateway.stats.StatsChannel;
 import dev.pushgate.gateway.stats.StatsReporter;
 import dev.pushgate.gateway.transport.EventLoops;
 import dev.pushgate.gateway.transport.GatewayChannelInitializer;
@@ -108,11 +107,12 @@ public final class Gateway implements AutoCloseable {
         this.broker = createBroker(config, registry);
         this.presence = broker instanceof RedisBroker redis ? redis.presence(config.presenceTtl())
                 : new InMemoryPresence();
-        StatsChannel layer = new StatsChannel(broker, clusterStats);
-        this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
+        this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
                 topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP);
-        layer.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
+        broker.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
+        // Cluster stats are an ordinary node-internal subscriber of the stats topic, for the node's whole life.
+        hub.listen(StatsReporter.TOPIC, clusterStats::accept);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
         Gauge.builder(MeterNames.SUBSCRIPTIONS, hub, Hub::subscriptionCount).description("Local subscriptions")
@@ -122,7 +122,7 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder(MeterNames.READY, this, g -> g.isReady() ? 1 : 0)
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
-        PublishService publisher = new PublishService(layer, metrics, config.limits().topicMaxLength(),
+        PublishService publisher = new PublishService(broker, metrics, config.limits().topicMaxLength(),
                 topic -> config.namespaces().forTopic(topic).history());
         TokenVerifier tokens = config.auth().enabled()
                 ? new TokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), config.auth().rsaPublicKeyFile(),
@@ -205,7 +205,7 @@ public final class Gateway implements AutoCloseable {
                 log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
             }
             if (config.admin().enabled()) {
-                log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
+                log.info("admin page enabled: path=/admin statsTopic={}", StatsReporter.TOPIC);
             }
             return g;
         } catch (InterruptedException e) {

@@ -22,7 +22,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -53,6 +55,7 @@ public final class Hub implements BrokerListener {
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong generations = new AtomicLong();
+    private final List<TopicEntry> internalEntries = new CopyOnWriteArrayList<>();
     private final Predicate<String> skipWhenSlow;
 
     /** {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed. */
@@ -79,31 +82,54 @@ public final class Hub implements BrokerListener {
      */
     public Subscription subscribe(String topic, Subscriber s, StreamPosition since) {
         int loop = indexOf(s);
-        TopicEntry entry = topics.compute(topic, (t, e) -> {
-            TopicEntry target = e != null ? e : newEntry(t);
-            if (target.refs++ == 0) {
-                broker.subscribe(t).whenComplete((ok, err) -> {
-                    if (err != null) {
-                        target.ready.completeExceptionally(err);
-                        return;
-                    }
-                    // The position the topic starts from on this node, so a hole before the first live
-                    // publication (a link blip) can be repaired; a layer without positions just starts unseeded.
-                    broker.history(t, -1, null, 0).whenComplete((r, herr) -> {
-                        if (herr == null) {
-                            target.continuity.seed(r.position());
-                        }
-                        target.ready.complete(null);
-                    });
-                });
-            }
-            return target;
-        });
+        TopicEntry entry = topics.compute(topic, (t, e) -> take(t, e));
+        CompletableFuture<Void> ready = entry.ready;
         Subscription sub = new Subscription(entry, s, generations.incrementAndGet(), since != null);
         entry.add(loop, sub);
         subscriptions.incrementAndGet();
-        entry.ready.whenComplete((ok, err) -> s.eventLoop().execute(() -> begin(sub, since, err)));
+        ready.whenComplete((ok, err) -> s.eventLoop().execute(() -> begin(sub, since, err)));
         return sub;
+    }
+
+    /**
+     * A node-internal subscriber of {@code topic} for the node's whole life (cluster stats): {@code listener} gets
+     * the data of every publication, on the broker's thread and in order, before local subscribers do; it must not
+     * block. It holds the topic's broker subscription, so the last client leaving does not cut this node off.
+     */
+    public void listen(String topic, Consumer<byte[]> listener) {
+        topics.compute(topic, (t, e) -> {
+            TopicEntry target = take(t, e);
+            target.internal.add(listener);
+            internalEntries.add(target);
+            return target;
+        });
+    }
+
+    /**
+     * Counts one more reference to {@code t}'s entry (inside the map's compute) and takes the broker subscription
+     * for the first one, or again when the last attempt failed.
+     */
+    private TopicEntry take(String t, TopicEntry e) {
+        TopicEntry target = e != null ? e : newEntry(t);
+        if (target.refs++ == 0 || target.ready.isCompletedExceptionally()) {
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            target.ready = ready;
+            broker.subscribe(t).whenComplete((ok, err) -> {
+                if (err != null) {
+                    ready.completeExceptionally(err);
+                    return;
+                }
+                // The position the topic starts from on this node, so a hole before the first live
+                // publication (a link blip) can be repaired; a layer without positions just starts unseeded.
+                broker.history(t, -1, null, 0).whenComplete((r, herr) -> {
+                    if (herr == null) {
+                        target.continuity.seed(r.position());
+                    }
+                    ready.complete(null);
+                });
+            });
+        }
+        return target;
     }
 
     /** On the subscriber's loop: decides how {@code sub} starts (position, recovery) and lets it go live. */
@@ -191,7 +217,16 @@ public final class Hub implements BrokerListener {
         e.continuity = new TopicContinuity(new TopicContinuity.Output() {
             @Override
             public void message(long offset, byte[] data) {
-                fanout(e, ProtocolCodec.message(topic, offset, data), System.nanoTime());
+                for (Consumer<byte[]> l : e.internal) {
+                    try {
+                        l.accept(data);
+                    } catch (RuntimeException ex) {
+                        log.warn("internal subscriber failed: topic={}", topic, ex);
+                    }
+                }
+                if (e.internal.isEmpty() || hasSubscribers(e)) {
+                    fanout(e, ProtocolCodec.message(topic, offset, data), System.nanoTime());
+                }
             }
 
             @Override
@@ -291,9 +326,24 @@ public final class Hub implements BrokerListener {
         }
     }
 
-    /** Topics with at least one local subscriber. */
+    /** Topics with at least one local (client) subscriber. */
     public int topicCount() {
-        return topics.size();
+        int n = topics.size();
+        for (TopicEntry e : internalEntries) {
+            if (topics.get(e.topic) == e && !hasSubscribers(e)) {
+                n--;
+            }
+        }
+        return n;
+    }
+
+    private static boolean hasSubscribers(TopicEntry e) {
+        for (int i = 0; i < e.shardSizes.length(); i++) {
+            if (e.shardSizes.get(i) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Local (connection, topic) subscriptions. */

@@ -1,7 +1,10 @@
 package dev.pushgate.gateway.hub;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -16,8 +19,13 @@ final class TopicEntry {
     final boolean skipWhenSlow;
     final ArrayList<Subscriber>[] shards;
     final AtomicIntegerArray shardSizes;
-    /** Completes when the broker subscription of this topic is active and its position was read (or not given). */
-    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /**
+     * Completes when the broker subscription of this topic is active and its position was read (or not given).
+     * Replaced (inside the hub's compute) when a new broker subscription is taken after a failed one.
+     */
+    volatile CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Node-internal subscribers ({@link Hub#listen}); each also holds one of {@code refs}. */
+    final List<Consumer<byte[]>> internal = new CopyOnWriteArrayList<>();
     /** Set by the hub right after construction (it needs the entry for its output). */
     TopicContinuity continuity;
     int refs;
