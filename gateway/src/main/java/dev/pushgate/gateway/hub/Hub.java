@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -57,6 +58,8 @@ public final class Hub implements BrokerListener {
     private final AtomicLong generations = new AtomicLong();
     private final List<TopicEntry> internalEntries = new CopyOnWriteArrayList<>();
     private final Predicate<String> skipWhenSlow;
+    /** Where delayed repair reads wait (any of the loops: the read itself does not block). */
+    private final EventExecutor retries;
 
     /** {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed. */
     public Hub(Broker broker, EventLoopGroup loops, ByteBufAllocator alloc, int queueSize, long writeDelayNanos,
@@ -71,6 +74,7 @@ public final class Hub implements BrokerListener {
             list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
+        this.retries = loops.next();
     }
 
     /**
@@ -273,12 +277,11 @@ public final class Hub implements BrokerListener {
         TopicContinuity.Repair r = first;
         while (r != null) {
             TopicContinuity.Repair current = r;
-            CompletableFuture<HistoryResult> read;
-            try {
-                read = broker.history(entry.topic, current.after(), current.epoch(), MAX_HELD).toCompletableFuture();
-            } catch (RuntimeException e) {
-                read = CompletableFuture.failedFuture(e);
+            if (current.retryDelayMillis() > 0) {
+                retries.schedule(() -> read(entry, current), current.retryDelayMillis(), TimeUnit.MILLISECONDS);
+                return;
             }
+            CompletableFuture<HistoryResult> read = read(entry.topic, current);
             if (!read.isDone()) {
                 read.whenComplete((res, err) -> repair(entry, entry.continuity.repaired(current, res, err)));
                 return;
@@ -291,6 +294,19 @@ public final class Hub implements BrokerListener {
                 err = e;
             }
             r = entry.continuity.repaired(current, res, err);
+        }
+    }
+
+    /** A delayed retry of a repair's read. */
+    private void read(TopicEntry entry, TopicContinuity.Repair r) {
+        read(entry.topic, r).whenComplete((res, err) -> repair(entry, entry.continuity.repaired(r, res, err)));
+    }
+
+    private CompletableFuture<HistoryResult> read(String topic, TopicContinuity.Repair r) {
+        try {
+            return broker.history(topic, r.after(), r.epoch(), MAX_HELD).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -31,9 +31,19 @@ final class TopicContinuity {
         void repaired();
     }
 
-    /** A history read to run: the publications after {@code after} in {@code epoch}. */
-    record Repair(long id, long after, String epoch) {
+    /**
+     * A history read to run: the publications after {@code after} in {@code epoch}; {@code attempt} counts reads of
+     * this repair that failed (the channel layer was unavailable): run it after {@link #retryDelayMillis()}.
+     */
+    record Repair(long id, long after, String epoch, int attempt) {
+        /** How long to wait before this read: nothing for a first one, then 100 ms doubling to 1.6 s. */
+        long retryDelayMillis() {
+            return attempt == 0 ? 0 : 100L << Math.min(attempt - 1, 4);
+        }
     }
+
+    /** Failed reads of one repair before it gives up with a gap. */
+    static final int MAX_ATTEMPTS = 6;
 
     private record Held(long offset, String epoch, byte[] data) {
     }
@@ -111,6 +121,10 @@ final class TopicContinuity {
             return null;
         }
         long before = last;
+        if (err != null && r.attempt() + 1 < MAX_ATTEMPTS) {
+            // The layer could not answer (not "history lost"): keep holding and read again a little later.
+            return new Repair(r.id(), r.after(), r.epoch(), r.attempt() + 1);
+        }
         if (err == null && result.complete() && epoch.equals(result.position().epoch())) {
             for (Publication p : result.publications()) {
                 if (p.offset() > last) {
@@ -178,7 +192,7 @@ final class TopicContinuity {
     private Repair startRepair() {
         holding = true;
         repairs++;
-        return new Repair(++repairId, last, epoch);
+        return new Repair(++repairId, last, epoch, 0);
     }
 
     /** Continuity cannot be restored: jump to the first held publication (or the topic's position) and say so. */

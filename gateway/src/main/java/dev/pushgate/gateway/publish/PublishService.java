@@ -54,11 +54,8 @@ public final class PublishService {
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
                     "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved for the gateway"));
         }
-        if (!broker.isReady()) {
-            metrics.publishError("unavailable");
-            return CompletableFuture.failedFuture(
-                    new ProtocolException(ErrorCode.UNAVAILABLE, "channel layer unavailable, nothing was published"));
-        }
+        // Not gated on broker.isReady(): a node that is resubscribing can still publish; the broker fails a publish
+        // by itself (BrokerUnavailableException) when it cannot reach the layer.
         metrics.messageIn(source);
         CompletionStage<StreamPosition> stage;
         try {

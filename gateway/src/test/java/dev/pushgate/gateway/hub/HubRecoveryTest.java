@@ -150,6 +150,19 @@ class HubRecoveryTest {
     }
 
     @Test
+    void aHistoryReadThatFailsIsRetriedNotTakenForLostHistory() throws Exception {
+        RecordingSubscriber s = subscribed("t", new StreamPosition(3, "E"));
+        broker.failReads.set(2);
+        broker.history.put(3L, new HistoryResult(new StreamPosition(5, "E"), List.of(pub(4), pub(5)), true));
+        broker.listener.onLinkDown();
+        broker.listener.onResubscribed(Set.of("t"));
+        broker.listener.onPublication("t", 6, "E", bytes("6"));
+        Await.until(WAIT, () -> s.frames.size() == 3, () -> "frames " + s.frames);
+        assertEquals(List.of(4L, 5L, 6L), s.seqs());
+        assertEquals(0, hub.continuity("t").gaps());
+    }
+
+    @Test
     void aHoleHistoryCannotFillIsAnnouncedAsAGap() throws Exception {
         RecordingSubscriber s = subscribed("t", new StreamPosition(10, "E"));
         broker.history.put(10L, new HistoryResult(new StreamPosition(20, "E"), List.of(), false));
@@ -205,6 +218,8 @@ class HubRecoveryTest {
         final Map<Long, HistoryResult> history = new ConcurrentHashMap<>();
         volatile StreamPosition position = new StreamPosition(0, "E");
         volatile CompletableFuture<HistoryResult> slowHistory;
+        /** Reads (after the position read) to fail as unavailable before answering. */
+        final java.util.concurrent.atomic.AtomicInteger failReads = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void start(BrokerListener listener) {
@@ -230,6 +245,10 @@ class HubRecoveryTest {
         public CompletionStage<HistoryResult> history(String topic, long sinceOffset, String epoch, int limit) {
             if (sinceOffset < 0) {
                 return CompletableFuture.completedFuture(new HistoryResult(position, List.of(), true));
+            }
+            if (failReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(
+                        new dev.pushgate.gateway.broker.BrokerUnavailableException("down"));
             }
             CompletableFuture<HistoryResult> slow = slowHistory;
             if (slow != null) {
