@@ -43,7 +43,7 @@ class HubRecoveryTest {
 
     private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
     private final FakeBroker broker = new FakeBroker();
-    private final Hub hub = new Hub(broker, loops, PooledByteBufAllocator.DEFAULT, 1024, 0, FanoutMetrics.NONE,
+    private final Hub hub = new Hub(broker, loops, PooledByteBufAllocator.DEFAULT, 65536, 0, FanoutMetrics.NONE,
             t -> false);
     private final EventLoop loop = loops.next();
 
@@ -96,6 +96,29 @@ class HubRecoveryTest {
         broker.listener.onPublication("t", 13, "E", bytes("13"));
         Await.until(WAIT, () -> s.frames.size() >= 2 && s.seqs().contains(13L), () -> "frames " + s.frames);
         assertEquals(List.of(12L, 13L), s.seqs(), "buffered during the read, minus what the replay covers");
+    }
+
+    @Test
+    void liveTrafficThatOutrunsTheRecoveryBufferEndsTheRecoveryWithoutAHole() throws Exception {
+        subscribed("t", new StreamPosition(10, "E"));
+        CompletableFuture<HistoryResult> slow = new CompletableFuture<>();
+        broker.slowHistory = slow;
+        RecordingSubscriber s = new RecordingSubscriber(loop);
+        Subscription sub = onLoop(() -> hub.subscribe("t", s, new StreamPosition(5, "E")));
+        int last = 10 + Subscription.MAX_BUFFERED + 50;
+        for (int i = 11; i <= last; i++) {
+            broker.listener.onPublication("t", i, "E", bytes(Integer.toString(i)));
+        }
+        onLoop(() -> null);
+        slow.complete(new HistoryResult(new StreamPosition(10, "E"),
+                List.of(pub(6), pub(7), pub(8), pub(9), pub(10)), true));
+        Subscription.Start start = sub.started().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(Boolean.FALSE, start.recovered(), "the buffer overflowed: not recovered");
+        assertEquals(List.of(), start.replay());
+        assertEquals(last, start.position().offset(), "starts after the last frame it had to drop");
+        broker.listener.onPublication("t", last + 1, "E", bytes("1"));
+        Await.until(WAIT, () -> s.seqs().contains((long) last + 1), () -> "frames " + s.frames.size());
+        assertEquals(List.of((long) last + 1), s.seqs(), "nothing at or below the start position");
     }
 
     @Test
