@@ -2,8 +2,6 @@ package dev.pushgate.gateway.hub;
 
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerListener;
-import dev.pushgate.gateway.broker.HistoryResult;
-import dev.pushgate.gateway.broker.Publication;
 import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
@@ -20,10 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -43,10 +39,6 @@ import java.util.function.Predicate;
  */
 public final class Hub implements BrokerListener {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
-    /** Most publications one recovery read replays (the broker returns at most what its history holds). */
-    static final int MAX_REPLAY = 100_000;
-    /** Live publications a topic holds while it repairs a hole from history; beyond it the repair gives up. */
-    static final int MAX_HELD = 10_000;
 
     private final Broker broker;
     private final ByteBufAllocator alloc;
@@ -58,8 +50,7 @@ public final class Hub implements BrokerListener {
     private final AtomicLong generations = new AtomicLong();
     private final List<TopicEntry> internalEntries = new CopyOnWriteArrayList<>();
     private final Predicate<String> skipWhenSlow;
-    /** Where delayed repair reads wait (any of the loops: the read itself does not block). */
-    private final EventExecutor retries;
+    private final HistoryReads reads;
 
     /** {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed. */
     public Hub(Broker broker, EventLoopGroup loops, ByteBufAllocator alloc, int queueSize, long writeDelayNanos,
@@ -74,7 +65,7 @@ public final class Hub implements BrokerListener {
             list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
-        this.retries = loops.next();
+        this.reads = new HistoryReads(broker, loops.next(), this::unsubscribe);
     }
 
     /**
@@ -91,7 +82,7 @@ public final class Hub implements BrokerListener {
         Subscription sub = new Subscription(entry, s, generations.incrementAndGet(), since != null);
         entry.add(loop, sub);
         subscriptions.incrementAndGet();
-        ready.whenComplete((ok, err) -> s.eventLoop().execute(() -> begin(sub, since, err)));
+        ready.whenComplete((ok, err) -> s.eventLoop().execute(() -> reads.begin(sub, since, err)));
         return sub;
     }
 
@@ -134,55 +125,6 @@ public final class Hub implements BrokerListener {
             });
         }
         return target;
-    }
-
-    /** On the subscriber's loop: decides how {@code sub} starts (position, recovery) and lets it go live. */
-    private void begin(Subscription sub, StreamPosition since, Throwable err) {
-        if (sub.closed()) {
-            return;
-        }
-        if (err != null) {
-            unsubscribe(sub);
-            sub.fail(err);
-            return;
-        }
-        StreamPosition now = sub.entry.continuity.position();
-        if (since == null) {
-            sub.start(new Subscription.Start(now, null, List.of()));
-            return;
-        }
-        if (since.equals(now)) {
-            sub.start(new Subscription.Start(now, true, List.of()));
-            return;
-        }
-        broker.history(sub.topic(), since.offset(), since.epoch(), MAX_REPLAY).whenComplete((r, herr) ->
-                sub.eventLoop().execute(() -> recover(sub, since, now, r, herr)));
-    }
-
-    /** The recovery read answered: replay all of it or nothing (never a partial replay). */
-    private void recover(Subscription sub, StreamPosition since, StreamPosition before, HistoryResult r,
-                         Throwable err) {
-        if (sub.closed()) {
-            return;
-        }
-        if (err != null) {
-            log.debug("recovery read failed: topic={} error={}", sub.topic(), err.toString());
-            sub.start(new Subscription.Start(before, false, List.of()));
-            return;
-        }
-        long overflowed = sub.overflowedAt();
-        if (overflowed >= 0) {
-            // Live traffic outran the buffer while the read was in flight: start after the last dropped frame.
-            sub.start(new Subscription.Start(new StreamPosition(Math.max(overflowed, r.position().offset()),
-                    r.position().epoch()), false, List.of()));
-            return;
-        }
-        List<Publication> replay = r.publications();
-        boolean whole = r.complete() && r.position().epoch().equals(since.epoch())
-                && (replay.isEmpty() ? r.position().offset() == since.offset()
-                        : replay.get(0).offset() == since.offset() + 1
-                        && replay.get(replay.size() - 1).offset() == r.position().offset());
-        sub.start(new Subscription.Start(r.position(), whole, whole ? replay : List.of()));
     }
 
     /**
@@ -244,7 +186,7 @@ public final class Hub implements BrokerListener {
             public void repaired() {
                 metrics.topicRepaired();
             }
-        }, MAX_HELD);
+        }, HistoryReads.MAX_HELD);
         return e;
     }
 
@@ -255,7 +197,7 @@ public final class Hub implements BrokerListener {
             metrics.unrouted();
             return;
         }
-        repair(entry, entry.continuity.publication(offset, epoch, data));
+        reads.repair(entry, entry.continuity.publication(offset, epoch, data));
     }
 
     @Override
@@ -268,45 +210,7 @@ public final class Hub implements BrokerListener {
     @Override
     public void onResubscribed(Set<String> resubscribed) {
         for (TopicEntry e : topics.values()) {
-            repair(e, e.continuity.resubscribed());
-        }
-    }
-
-    /** Runs the history reads a topic's continuity asks for, outside its monitor, until none is left. */
-    private void repair(TopicEntry entry, TopicContinuity.Repair first) {
-        TopicContinuity.Repair r = first;
-        while (r != null) {
-            TopicContinuity.Repair current = r;
-            if (current.retryDelayMillis() > 0) {
-                retries.schedule(() -> read(entry, current), current.retryDelayMillis(), TimeUnit.MILLISECONDS);
-                return;
-            }
-            CompletableFuture<HistoryResult> read = read(entry.topic, current);
-            if (!read.isDone()) {
-                read.whenComplete((res, err) -> repair(entry, entry.continuity.repaired(current, res, err)));
-                return;
-            }
-            HistoryResult res = null;
-            Throwable err = null;
-            try {
-                res = read.join();
-            } catch (RuntimeException e) {
-                err = e;
-            }
-            r = entry.continuity.repaired(current, res, err);
-        }
-    }
-
-    /** A delayed retry of a repair's read. */
-    private void read(TopicEntry entry, TopicContinuity.Repair r) {
-        read(entry.topic, r).whenComplete((res, err) -> repair(entry, entry.continuity.repaired(r, res, err)));
-    }
-
-    private CompletableFuture<HistoryResult> read(String topic, TopicContinuity.Repair r) {
-        try {
-            return broker.history(topic, r.after(), r.epoch(), MAX_HELD).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            reads.repair(e, e.continuity.resubscribed());
         }
     }
 

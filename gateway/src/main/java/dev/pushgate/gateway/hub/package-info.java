@@ -2,5 +2,9 @@
  * The hub: this node's index of topic → local subscribers, and the fan-out path. A publication is encoded once into
  * one pooled direct buffer; each event loop with subscribers of the topic gets one queued delivery, and on that loop
  * every subscriber receives a retained duplicate of the same bytes, with one flush per socket per batch.
+ *
+ * <p>Positions and recovery (ADR 0006): {@code TopicContinuity} keeps each topic's node-level position and repairs
+ * holes from history ({@code HistoryReads}); {@code Subscription} holds what is per subscription (generation, start
+ * position, recovery buffer, the seam filter).
  */
 package dev.pushgate.gateway.hub;
