@@ -4,7 +4,8 @@
  * or require() it (module.exports).
  *
  *   const client = new Pushgate.Client();            // ws(s)://<this host>/ws
- *   client.on('connected', (hello) => ...);          // also: connecting, disconnected, subscribed, error
+ *   client.on('connected', (hello) => ...);          // also: connecting, disconnected, subscribed, error,
+ *                                                    //       recovered, gap
  *   client.subscribe('chat.lobby', (data, meta) => ...);  // meta: {topic, seq, prevSeq}
  *   client.connect();
  *   client.publish('chat.lobby', {user: 'ann', text: 'hi'}).then((ack) => ack.seq, (err) => err.code);
@@ -12,6 +13,12 @@
  * Requests (subscribe, unsubscribe, publish) return Promises settled by the server's `ack` (resolve) or
  * `error` frame (reject with an Error whose `.code` is the server's error code). Client-side failures use
  * the codes `disconnected`, `timeout`, `backpressure`, `unsubscribed` and `closed`.
+ *
+ * Recovery: the client keeps each topic's position (the epoch from the subscribe ack or a `gap`, and the seq of the
+ * last message) and resubscribes after a reconnect with `since`, so the server replays what was missed. It then
+ * emits `recovered` {topic, recovered, epoch, seq}: with recovered false nothing was replayed (history no longer
+ * holds it) and the page should re-read its state. `gap` {topic, epoch, seq} means the server could not deliver
+ * some messages (re-read state too). Messages at or below the known position are not passed on twice.
  *
  * Close codes (see protocol/PROTOCOL.md): 4500-4999 are terminal (no reconnect); a close the application
  * asked for with close() does not reconnect; 1002/1003/1007/1008/1009 (protocol or policy problems)
@@ -91,7 +98,7 @@
     this._wantOpen = false;
     this._nextId = 1;
     this._pending = new Map();   // request id -> {op, topic, resolve, reject, timer}
-    this._subs = new Map();      // topic -> {handlers, acked, inflight, waiters, lastSeq, everAcked}
+    this._subs = new Map();      // topic -> {handlers, acked, inflight, waiters, lastSeq, epoch, everAcked}
     this._listeners = {};
     this._attempt = 0;
     this._connectedAt = 0;
@@ -113,7 +120,10 @@
 
   // ---- events -------------------------------------------------------------------------------------------
 
-  /** Adds a listener; returns a function that removes it. Events: connecting, connected, disconnected, subscribed, error. */
+  /**
+   * Adds a listener; returns a function that removes it. Events: connecting, connected, disconnected, subscribed,
+   * recovered, gap, error.
+   */
   Client.prototype.on = function (event, fn) {
     (this._listeners[event] = this._listeners[event] || []).push(fn);
     return () => this.off(event, fn);
@@ -336,6 +346,7 @@
       case 'message': this._onMessage(msg); break;
       case 'ack': this._settle(msg.id, null, msg); break;
       case 'error': this._onErrorFrame(msg); break;
+      case 'gap': this._onGap(msg); break;
       default: break; // pong refreshed the liveness clock; unknown ops are ignored for forward compatibility
     }
   };
@@ -376,6 +387,9 @@
     }
     const prevSeq = sub.lastSeq;
     if (typeof msg.seq === 'number') {
+      if (sub.epoch !== null && sub.lastSeq !== null && msg.seq <= sub.lastSeq) {
+        return; // already passed on (a replay overlapping what arrived before)
+      }
       sub.lastSeq = msg.seq;
     }
     const meta = { topic: msg.topic, seq: msg.seq, prevSeq: prevSeq };
@@ -386,6 +400,17 @@
         this._report(e, false);
       }
     });
+  };
+
+  /** The server could not deliver some messages of a topic: jump to its position and tell the page. */
+  Client.prototype._onGap = function (msg) {
+    const sub = this._subs.get(msg.topic);
+    if (!sub) {
+      return;
+    }
+    sub.epoch = typeof msg.epoch === 'string' ? msg.epoch : null;
+    sub.lastSeq = typeof msg.seq === 'number' ? msg.seq : null;
+    this._emit('gap', { topic: msg.topic, epoch: msg.epoch, seq: msg.seq });
   };
 
   Client.prototype._onErrorFrame = function (msg) {
@@ -445,9 +470,15 @@
       op: 'subscribe',
       topic: topic,
       timer: null,
-      resolve: () => {
+      resolve: (ack) => {
         if (this._subs.get(topic) !== sub || sub.inflight !== id) {
           return; // unsubscribed meanwhile
+        }
+        const recovered = ack && typeof ack.recovered === 'boolean' ? ack.recovered : null;
+        if (ack && typeof ack.epoch === 'string' && recovered !== true) {
+          // A fresh start (or history could not cover the gap): continue from the server's position.
+          sub.epoch = ack.epoch;
+          sub.lastSeq = typeof ack.seq === 'number' ? ack.seq : null;
         }
         sub.acked = true;
         sub.everAcked = true;
@@ -456,6 +487,9 @@
         sub.waiters = [];
         waiters.forEach((w) => w.resolve());
         this._emit('subscribed', { topic: topic, resubscribed: renewal });
+        if (recovered !== null) {
+          this._emit('recovered', { topic: topic, recovered: recovered, epoch: ack.epoch, seq: ack.seq });
+        }
       },
       reject: (err) => {
         if (this._subs.get(topic) !== sub) {
@@ -470,7 +504,11 @@
         }
       }
     });
-    this._ws.send(JSON.stringify({ op: 'subscribe', id: id, topic: topic }));
+    const frame = { op: 'subscribe', id: id, topic: topic };
+    if (renewal && sub.epoch !== null && sub.lastSeq !== null) {
+      frame.since = { epoch: sub.epoch, seq: sub.lastSeq };
+    }
+    this._ws.send(JSON.stringify(frame));
   };
 
   /**
@@ -485,7 +523,7 @@
     let sub = this._subs.get(topic);
     const fresh = !sub;
     if (fresh) {
-      sub = { handlers: [], acked: false, inflight: null, waiters: [], lastSeq: null, everAcked: false };
+      sub = { handlers: [], acked: false, inflight: null, waiters: [], lastSeq: null, epoch: null, everAcked: false };
       this._subs.set(topic, sub);
     }
     if (typeof onMessage === 'function') {
@@ -572,6 +610,12 @@
   Client.prototype.lastSeq = function (topic) {
     const sub = this._subs.get(topic);
     return sub ? sub.lastSeq : null;
+  };
+
+  /** The position of `topic` the client would resubscribe from, {epoch, seq}, or null when it knows none. */
+  Client.prototype.position = function (topic) {
+    const sub = this._subs.get(topic);
+    return sub && sub.epoch !== null && sub.lastSeq !== null ? { epoch: sub.epoch, seq: sub.lastSeq } : null;
   };
 
   /** The topics this client wants to be subscribed to. */

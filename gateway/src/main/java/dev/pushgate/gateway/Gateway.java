@@ -2,6 +2,7 @@ package dev.pushgate.gateway;
 
 import dev.pushgate.gateway.api.AdminPage;
 import dev.pushgate.gateway.api.HealthEndpoint;
+import dev.pushgate.gateway.api.HistoryEndpoint;
 import dev.pushgate.gateway.api.HttpEndpoint;
 import dev.pushgate.gateway.api.MetricsEndpoint;
 import dev.pushgate.gateway.api.PresenceEndpoint;
@@ -38,7 +39,6 @@ import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionRegistry;
 import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.stats.ClusterStats;
-import dev.pushgate.gateway.stats.StatsChannel;
 import dev.pushgate.gateway.stats.StatsReporter;
 import dev.pushgate.gateway.transport.EventLoops;
 import dev.pushgate.gateway.transport.GatewayChannelInitializer;
@@ -150,18 +150,19 @@ public final class Gateway implements AutoCloseable {
         this.presence = redis != null ? new RedisPresence(redis, config.redis().prefix(), config.presenceTtl(),
                 config.redis().commandTimeout()) : new InMemoryPresence();
         started.push(presence::close);
-        StatsChannel layer = new StatsChannel(broker, clusterStats);
         this.budget = new OutboundBudget(nodeBudget(config.outbound()), loops.workers(),
                 Math.max(1, config.outbound().maxBuffer() / 4));
         Gauge.builder(MeterNames.OUTBOUND_BUDGET_USED, budget, OutboundBudget::inUse).baseUnit("bytes")
                 .description("Outbound bytes counted against the node budget").register(registry);
         Gauge.builder(MeterNames.OUTBOUND_BUDGET_LIMIT, budget, OutboundBudget::limit).baseUnit("bytes")
                 .description("The node's outbound budget").register(registry);
-        this.hub = new Hub(layer, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
+        this.hub = new Hub(broker, loops.workers(), PooledByteBufAllocator.DEFAULT, config.fanout().queueSize(),
                 config.fanout().writeDelay().toNanos(), metrics,
                 topic -> config.namespaces().forTopic(topic).slowConsumer() == NamespacePolicy.SlowConsumerPolicy.SKIP,
                 budget);
-        layer.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
+        broker.start(config.layer() == GatewayConfig.Layer.REDIS ? new CountingBrokerListener(hub, metrics) : hub);
+        // Cluster stats are an ordinary node-internal subscriber of the stats topic, for the node's whole life.
+        hub.listen(StatsReporter.TOPIC, clusterStats::accept);
         Gauge.builder(MeterNames.TOPICS, hub, Hub::topicCount).description("Topics with local subscribers")
                 .register(registry);
         Gauge.builder(MeterNames.SUBSCRIPTIONS, hub, Hub::subscriptionCount).description("Local subscriptions")
@@ -171,7 +172,8 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder(MeterNames.READY, this, g -> g.isReady() ? 1 : 0)
                 .description("1 while the node takes traffic (/readyz 200)").register(registry);
         this.sessions = new SessionRegistry();
-        this.publisher = new PublishService(layer, metrics, config.limits().topicMaxLength());
+        this.publisher = new PublishService(broker, metrics, config.limits().topicMaxLength(),
+                topic -> config.namespaces().forTopic(topic).history());
         PresenceService presenceService = new PresenceService(presence, broker, config.namespaces(),
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
@@ -283,7 +285,7 @@ public final class Gateway implements AutoCloseable {
             log.info("metrics listening: address={}:{}", config.host(), g.metricsPort());
         }
         if (config.admin().enabled()) {
-            log.info("admin page enabled: path=/admin statsTopic={}", StatsChannel.TOPIC);
+            log.info("admin page enabled: path=/admin statsTopic={}", StatsReporter.TOPIC);
         }
         return g;
     }
@@ -329,7 +331,7 @@ public final class Gateway implements AutoCloseable {
 
     private static Broker createBroker(GatewayConfig config, MeterRegistry registry, RedisConnections redis) {
         if (redis == null) {
-            return new InMemoryBroker();
+            return new InMemoryBroker(topic -> config.namespaces().forTopic(topic).history());
         }
         RedisLayerMetrics redisMetrics = new RedisLayerMetrics(registry);
         // A failure here is cleaned up by the caller's list of started parts (the connections are on it).
@@ -344,6 +346,8 @@ public final class Gateway implements AutoCloseable {
                 config.http().maxBatch(), config.limits().topicMaxLength()));
         endpoints.put("/api/presence", new PresenceEndpoint(new ApiKeys(config.apiKeys()), presenceService,
                 config.limits().topicMaxLength()));
+        endpoints.put("/api/history", new HistoryEndpoint(new ApiKeys(config.apiKeys()), broker,
+                topic -> config.namespaces().forTopic(topic).history(), config.limits().topicMaxLength()));
         endpoints.put("/healthz", HealthEndpoint.liveness());
         endpoints.put("/readyz", HealthEndpoint.readiness(this::isReady));
         if (config.metricsPort() == 0) {

@@ -139,8 +139,9 @@ public final class GatewayMain {
             sb.append(String.format("  %-26s %-32s default %-24s%n      %s%n", k.name(), k.envVar(),
                     k.defaultValue().isEmpty() ? "(empty)" : k.defaultValue(), k.meaning()));
         }
-        sb.append("\nNamespace policies: namespaces.<name>.{publish,presence,join-leave} "
-                + "(env GATEWAY_NAMESPACES_<NAME>_PUBLISH ...), defaults in namespace-defaults.*\n");
+        sb.append("\nNamespace policies: namespaces.<name>.{publish,presence,join-leave,anonymous,slow-consumer,"
+                + "history-size,history-ttl} (env GATEWAY_NAMESPACES_<NAME>_PUBLISH ...), defaults in "
+                + "namespace-defaults.*\n");
         return sb.toString();
     }
 }

@@ -59,9 +59,10 @@ class ClientJsTest {
               window.makeClient = (options) => {
                 const client = new Pushgate.Client(Object.assign(
                     {url: 'ws://fake.invalid/ws', WebSocket: FakeSocket, backoffBase: 10, backoffCap: 40}, options || {}));
-                ['connecting', 'connected', 'disconnected', 'subscribed', 'error'].forEach(name =>
+                ['connecting', 'connected', 'disconnected', 'subscribed', 'error', 'recovered', 'gap'].forEach(name =>
                     client.on(name, e => events.push(Object.assign({event: name}, e && typeof e === 'object'
-                        ? {code: e.code, reconnect: e.reconnect, topic: e.topic, resubscribed: e.resubscribed} : {}))));
+                        ? {code: e.code, reconnect: e.reconnect, topic: e.topic, resubscribed: e.resubscribed,
+                           recovered: e.recovered, epoch: e.epoch, seq: e.seq} : {}))));
                 return client;
               };
             </script>
@@ -217,6 +218,50 @@ class ClientJsTest {
         page.evaluate("sock().sent.filter(f => f.op === 'subscribe').forEach(f => sock().receive({op: 'ack', id: f.id}))");
         page.waitFor("events.filter(e => e.event === 'subscribed' && e.resubscribed).length === 2", WAIT);
         assertEquals("connected", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void resubscribesFromItsPositionAndTellsThePageWhetherItRecovered() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.subscribe('chat.a', (data, meta) => received.push(meta.seq));
+                client.connect();
+                sock().accept();
+                sock().receive({op: 'ack', id: sock().lastSent('subscribe').id, topic: 'chat.a', epoch: 'E', seq: 3});
+                sock().receive({op: 'message', topic: 'chat.a', seq: 4, data: 4});
+                window.first = sock();
+                sock().serverClose(1001);
+                """);
+        page.waitFor("sock() !== first", WAIT);
+        page.evaluate("sock().accept()");
+        JsonNode since = page.evaluate("sock().lastSent('subscribe').since");
+        assertEquals("E", since.path("epoch").asText());
+        assertEquals(4, since.path("seq").asLong());
+        page.evaluate("""
+                sock().receive({op: 'ack', id: sock().lastSent('subscribe').id, topic: 'chat.a', epoch: 'E', seq: 6,
+                                recovered: true});
+                [4, 5, 6, 7].forEach(n => sock().receive({op: 'message', topic: 'chat.a', seq: n, data: n}));
+                """);
+        page.waitFor("events.some(e => e.event === 'recovered')", WAIT);
+        assertEquals(true, page.evaluate("events.find(e => e.event === 'recovered').recovered", Boolean.class));
+        assertEquals("[4,5,6,7]", page.evaluate("JSON.stringify(received)", String.class), "4 only once");
+        page.evaluate("""
+                sock().receive({op: 'gap', topic: 'chat.a', epoch: 'E2', seq: 0});
+                sock().receive({op: 'message', topic: 'chat.a', seq: 1, data: 1});
+                window.second = sock();
+                sock().serverClose(1001);
+                """);
+        assertEquals("E2", page.evaluate("events.find(e => e.event === 'gap').epoch", String.class));
+        page.waitFor("sock() !== second", WAIT);
+        page.evaluate("sock().accept()");
+        assertEquals("{\"epoch\":\"E2\",\"seq\":1}",
+                page.evaluate("JSON.stringify(sock().lastSent('subscribe').since)", String.class));
+        page.evaluate("sock().receive({op: 'ack', id: sock().lastSent('subscribe').id, topic: 'chat.a', "
+                + "epoch: 'E3', seq: 9, recovered: false})");
+        page.waitFor("events.filter(e => e.event === 'recovered').length === 2", WAIT);
+        assertEquals(false, page.evaluate("events.filter(e => e.event === 'recovered')[1].recovered", Boolean.class));
+        assertEquals("{\"epoch\":\"E3\",\"seq\":9}", page.evaluate("JSON.stringify(client.position('chat.a'))",
+                String.class), "not recovered: continue from the server's position");
     }
 
     @Test

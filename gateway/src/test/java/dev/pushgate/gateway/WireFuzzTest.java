@@ -41,7 +41,8 @@ class WireFuzzTest {
     private static final String[] FRAMES = {
             "{\"op\":\"subscribe\",\"id\":1,\"topic\":\"chat.f\"}", "{\"op\":\"publish\",\"id\":2,\"topic\":\"chat.f\",\"data\":[1,{\"a\":\"b\"}]}",
             "{\"op\":\"unsubscribe\",\"id\":3,\"topic\":\"chat.f\"}", "{\"op\":\"ping\",\"id\":4}", "{\"op\":\"refresh\",\"id\":5,\"token\":\"x\"}",
-            "{\"op\":\"publish\",\"id\":6,\"topic\":\"news.f\",\"data\":1}"};
+            "{\"op\":\"publish\",\"id\":6,\"topic\":\"news.f\",\"data\":1}",
+            "{\"op\":\"subscribe\",\"id\":7,\"topic\":\"chat.g\",\"since\":{\"epoch\":\"e\",\"seq\":3}}"};
 
     @Test
     void randomFramesGetDocumentedAnswers() throws Exception {

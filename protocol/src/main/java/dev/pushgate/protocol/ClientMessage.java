@@ -9,8 +9,18 @@ public sealed interface ClientMessage {
     /** The request id to echo in the answer, or {@code null}. */
     Long id();
 
-    /** {@code {"op":"subscribe","id":1,"topic":"chat.lobby"}}. */
-    record Subscribe(Long id, String topic) implements ClientMessage { }
+    /**
+     * {@code {"op":"subscribe","id":1,"topic":"chat.lobby"}}, optionally with {@code "since":{"epoch":"E","seq":41}}:
+     * the position the client stopped at, to recover what it missed; {@code since} is {@code null} without it.
+     */
+    record Subscribe(Long id, String topic, Since since) implements ClientMessage {
+        public Subscribe(Long id, String topic) {
+            this(id, topic, null);
+        }
+    }
+
+    /** A position in a topic's stream as the client names it: the epoch and the {@code seq} of its last message. */
+    record Since(String epoch, long seq) { }
 
     /** {@code {"op":"unsubscribe","id":2,"topic":"chat.lobby"}}. */
     record Unsubscribe(Long id, String topic) implements ClientMessage { }

@@ -37,6 +37,7 @@ public final class ProtocolCodec {
         String topic = null;
         byte[] data = null;
         String token = null;
+        ClientMessage.Since since = null;
         try (JsonParser p = JsonSpans.parser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
@@ -50,6 +51,7 @@ public final class ProtocolCodec {
                     case "token" -> token = string(p, value, "token", id);
                     case "topic" -> topic = string(p, value, "topic", id);
                     case "data" -> data = JsonSpans.rawValue(p, buf, off);
+                    case "since" -> since = since(p, value, id);
                     default -> p.skipChildren();
                 }
             }
@@ -63,7 +65,7 @@ public final class ProtocolCodec {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "missing field: op", id);
         }
         return switch (op) {
-            case "subscribe" -> new ClientMessage.Subscribe(id, required(topic, "topic", id));
+            case "subscribe" -> new ClientMessage.Subscribe(id, required(topic, "topic", id), since);
             case "unsubscribe" -> new ClientMessage.Unsubscribe(id, required(topic, "topic", id));
             case "publish" -> new ClientMessage.Publish(id, required(topic, "topic", id), required(data, "data", id));
             case "ping" -> new ClientMessage.Ping(id);
@@ -129,6 +131,51 @@ public final class ProtocolCodec {
                 g.writeStringField("topic", topic);
             }
         });
+    }
+
+    /**
+     * {@code {"op":"ack","id":N,"topic":"chat.x","epoch":"E","seq":57,"recovered":true}} for a subscribe: the
+     * topic's position when the subscription started ({@code epoch} null leaves the position out) and, when the
+     * client asked to recover ({@code since}), whether it did ({@code recovered} null leaves it out).
+     */
+    public static byte[] subscribeAck(Long id, String topic, String epoch, long seq, Boolean recovered) {
+        return write(g -> {
+            g.writeStringField("op", "ack");
+            writeId(g, id);
+            g.writeStringField("topic", topic);
+            if (epoch != null) {
+                g.writeStringField("epoch", epoch);
+                g.writeNumberField("seq", seq);
+            }
+            if (recovered != null) {
+                g.writeBooleanField("recovered", recovered);
+            }
+        });
+    }
+
+    /**
+     * {@code {"op":"gap","topic":"chat.x","epoch":"E2","seq":N}}: the gateway could not deliver some messages of the
+     * topic (its history no longer holds them, or it was lost); delivery goes on with the messages after
+     * {@code seq} of epoch {@code epoch}. A client re-reads its state and keeps the new position.
+     */
+    public static byte[] gap(String topic, String epoch, long seq) {
+        return write(g -> {
+            g.writeStringField("op", "gap");
+            g.writeStringField("topic", topic);
+            g.writeStringField("epoch", epoch);
+            g.writeNumberField("seq", seq);
+        });
+    }
+
+    /**
+     * The bytes every sequenced {@code message} frame of {@code topic} starts with, up to the first digit of its
+     * {@code seq}: lets the gateway read a frame's offset without parsing it.
+     */
+    public static byte[] messageSeqPrefix(String topic) {
+        byte[] t = topic.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[MESSAGE_HEAD.length + t.length + SEQ.length];
+        put(out, put(out, put(out, 0, MESSAGE_HEAD), t), SEQ);
+        return out;
     }
 
     /** {@code {"op":"ack","id":N,"seq":S}} for a publish; {@code seq < 0} leaves it out. */
@@ -223,6 +270,38 @@ public final class ProtocolCodec {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "field " + field + " must be a string", id);
         }
         return p.getText();
+    }
+
+    /** {@code "since":{"epoch":"E","seq":41}}: both fields required, {@code seq} a non-negative integer. */
+    private static ClientMessage.Since since(JsonParser p, JsonToken value, Long id)
+            throws IOException, ProtocolException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field since must be an object {epoch, seq}", id);
+        }
+        String epoch = null;
+        long seq = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "epoch" -> epoch = string(p, v, "since.epoch", id);
+                case "seq" -> {
+                    if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            || p.getLongValue() < 0) {
+                        p.skipChildren();
+                        throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                                "field since.seq must be a non-negative integer", id);
+                    }
+                    seq = p.getLongValue();
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (epoch == null || seq < 0) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field since needs epoch and seq", id);
+        }
+        return new ClientMessage.Since(epoch, seq);
     }
 
     private static Long requestId(JsonParser p, JsonToken value) throws IOException, ProtocolException {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProtocolCodecTest {
 
@@ -82,6 +83,34 @@ class ProtocolCodecTest {
         assertEquals("{\"op\":\"pong\",\"id\":4}", text(ProtocolCodec.pong(4L)));
         assertEquals("{\"op\":\"error\",\"code\":\"forbidden\",\"message\":\"say \\\"no\\\"\"}",
                 text(ProtocolCodec.error(null, ErrorCode.FORBIDDEN, "say \"no\"")));
+    }
+
+    @Test
+    void subscribeCarriesAnOptionalPositionToRecoverFrom() throws Exception {
+        assertEquals(new ClientMessage.Subscribe(2L, "chat.x", new ClientMessage.Since("E", 41)),
+                decode("{\"op\":\"subscribe\",\"id\":2,\"topic\":\"chat.x\",\"since\":{\"epoch\":\"E\",\"seq\":41}}"));
+        assertEquals(new ClientMessage.Subscribe(2L, "chat.x", new ClientMessage.Since("E", 0)),
+                decode("{\"op\":\"subscribe\",\"since\":{\"seq\":0,\"x\":[1],\"epoch\":\"E\"},\"id\":2,\"topic\":\"chat.x\"}"));
+        assertCode(ErrorCode.BAD_REQUEST, "{\"op\":\"subscribe\",\"topic\":\"a\",\"since\":41}");
+        assertCode(ErrorCode.BAD_REQUEST, "{\"op\":\"subscribe\",\"topic\":\"a\",\"since\":{\"seq\":41}}");
+        assertCode(ErrorCode.BAD_REQUEST, "{\"op\":\"subscribe\",\"topic\":\"a\",\"since\":{\"epoch\":\"E\"}}");
+        assertCode(ErrorCode.BAD_REQUEST, "{\"op\":\"subscribe\",\"topic\":\"a\",\"since\":{\"epoch\":\"E\",\"seq\":-1}}");
+        assertCode(ErrorCode.BAD_REQUEST, "{\"op\":\"subscribe\",\"topic\":\"a\",\"since\":{\"epoch\":1,\"seq\":1}}");
+        assertCode(ErrorCode.BAD_REQUEST, "{\"op\":\"subscribe\",\"topic\":\"a\",\"since\":{\"epoch\":\"E\",\"seq\":1.5}}");
+    }
+
+    @Test
+    void encodesPositionsInAcksAndGaps() {
+        assertEquals("{\"op\":\"ack\",\"id\":1,\"topic\":\"chat.x\",\"epoch\":\"E\",\"seq\":57,\"recovered\":true}",
+                text(ProtocolCodec.subscribeAck(1L, "chat.x", "E", 57, true)));
+        assertEquals("{\"op\":\"ack\",\"topic\":\"chat.x\",\"epoch\":\"E\",\"seq\":0}",
+                text(ProtocolCodec.subscribeAck(null, "chat.x", "E", 0, null)));
+        assertEquals("{\"op\":\"ack\",\"id\":1,\"topic\":\"chat.x\"}",
+                text(ProtocolCodec.subscribeAck(1L, "chat.x", null, 0, null)));
+        assertEquals("{\"op\":\"gap\",\"topic\":\"chat.x\",\"epoch\":\"E2\",\"seq\":9}",
+                text(ProtocolCodec.gap("chat.x", "E2", 9)));
+        String message = text(ProtocolCodec.message("chat.x", 123, "1".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(message.startsWith(text(ProtocolCodec.messageSeqPrefix("chat.x")) + "123,"), message);
     }
 
     @Test

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ProtocolFuzzTest {
     private static final String[] VALID = {
             "{\"op\":\"subscribe\",\"id\":1,\"topic\":\"chat.lobby\"}",
+            "{\"op\":\"subscribe\",\"id\":1,\"topic\":\"chat.lobby\",\"since\":{\"epoch\":\"e1\",\"seq\":41}}",
             "{\"op\":\"unsubscribe\",\"id\":2,\"topic\":\"a:b\"}",
             "{\"op\":\"publish\",\"id\":3,\"topic\":\"chat.x\",\"data\":{\"a\":[1,2,{\"b\":null}],\"s\":\"\\u00e9\"}}",
             "{\"op\":\"ping\",\"id\":4}",

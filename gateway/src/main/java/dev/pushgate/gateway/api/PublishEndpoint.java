@@ -1,6 +1,7 @@
 package dev.pushgate.gateway.api;
 
 import dev.pushgate.gateway.auth.ApiKeys;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.publish.PublishSource;
@@ -77,7 +78,7 @@ public final class PublishEndpoint implements HttpEndpoint {
             return;
         }
         @SuppressWarnings("unchecked")
-        CompletableFuture<Long>[] results = new CompletableFuture[batch.size()];
+        CompletableFuture<StreamPosition>[] results = new CompletableFuture[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             PublishRequest r = batch.get(i);
             results[i] = publisher.publish(r.topic(), r.data(), PublishSource.HTTP).toCompletableFuture();
@@ -96,10 +97,13 @@ public final class PublishEndpoint implements HttpEndpoint {
             }
             StringBuilder sb = new StringBuilder("{\"results\":[");
             for (int i = 0; i < results.length; i++) {
-                long seq = results[i].join();
+                StreamPosition position = results[i].join();
                 sb.append(i == 0 ? "" : ",").append("{\"topic\":\"").append(batch.get(i).topic()).append('"');
-                if (seq >= 0) {
-                    sb.append(",\"seq\":").append(seq);
+                if (position.offset() >= 0) {
+                    sb.append(",\"seq\":").append(position.offset());
+                }
+                if (!position.epoch().isEmpty()) {
+                    sb.append(",\"epoch\":").append(dev.pushgate.protocol.ProtocolCodec.quote(position.epoch()));
                 }
                 sb.append('}');
             }

@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 
 /**
  * Checks {@code Authorization: Bearer <key>} against the configured keys in constant time. A configured entry is
- * {@code key} (every scope) or {@code key:scope|scope} with scopes {@code publish}, {@code presence} and
+ * {@code key} (every scope) or {@code key:scope|scope} with scopes {@code publish}, {@code presence}, {@code history} and
  * {@code stats}. Immutable.
  */
 public final class ApiKeys {
     /** Every scope an API key can carry. */
-    public static final Set<String> SCOPES = Set.of("publish", "presence", "stats");
+    public static final Set<String> SCOPES = Set.of("publish", "presence", "stats", "history");
     private static final String BEARER = "Bearer ";
 
     private record Entry(byte[] key, Set<String> scopes) { }

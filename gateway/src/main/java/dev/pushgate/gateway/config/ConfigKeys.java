@@ -17,7 +17,7 @@ public final class ConfigKeys {
             new ConfigKey("port", "8080", "Port serving WebSocket, HTTP API, metrics and demos (0 picks a free port)"),
             new ConfigKey("transport", "auto", "Socket transport: auto (epoll when available, else nio), epoll, io_uring or nio"),
             new ConfigKey("io-threads", "0", "Event-loop threads; 0 means 2 x CPU cores"),
-            new ConfigKey("api-key", "", "Bearer keys for the HTTP API, comma separated; each is key (all scopes) or key:scope|scope with scopes publish, presence, stats; empty generates one per run and logs it"),
+            new ConfigKey("api-key", "", "Bearer keys for the HTTP API, comma separated; each is key (all scopes) or key:scope|scope with scopes publish, presence, stats, history; empty generates one per run and logs it"),
             new ConfigKey("layer", "memory", "Channel layer: memory (one node) or redis (many nodes share one Redis)"),
             new ConfigKey("redis.uri", "redis://127.0.0.1:6379", "Redis URI for layer=redis (redis:// or rediss://, optional password and database)"),
             new ConfigKey("redis.prefix", "pushgate:", "Prefix of every Redis key and channel the gateway uses"),
@@ -80,19 +80,30 @@ public final class ConfigKeys {
             "presence", "Track who is subscribed (queryable with GET /api/presence)",
             "join-leave", "Send join/leave events to the namespace's subscribers (needs presence)",
             "anonymous", "Connections without a token may subscribe (only matters once token keys are configured)",
-            "slow-consumer", "What happens to a subscriber over its outbound budget: close (4001 after the grace period) or skip (messages skipped, then told)");
+            "slow-consumer", "What happens to a subscriber over its outbound budget: close (4001 after the grace period) or skip (messages skipped, then told)",
+            "history-size", "Publications each topic keeps for recovery (subscribe with since, GET /api/history, node catch-up); 0 keeps none",
+            "history-ttl", "How long a topic's publications are kept, also after its last subscriber left (0: none)");
 
-    /** The built-in namespace policies: the demo namespace {@code chat} lets clients publish. */
-    public static final Map<String, String> BUILT_IN = Map.of(
-            "namespaces.chat.publish", "true",
-            "namespaces.chat.presence", "true",
-            "namespaces.chat.anonymous", "true",
-            "namespaces.demo.anonymous", "true",
-            "namespace-defaults.anonymous", "false",
-            "namespace-defaults.slow-consumer", "close",
-            "namespace-defaults.publish", "false",
-            "namespace-defaults.presence", "false",
-            "namespace-defaults.join-leave", "false");
+    /**
+     * The built-in namespace policies: the demo namespace {@code chat} lets clients publish; {@code chat} and
+     * {@code demo} keep history (100 messages, 10 minutes), other namespaces none.
+     */
+    public static final Map<String, String> BUILT_IN = Map.ofEntries(
+            Map.entry("namespaces.chat.publish", "true"),
+            Map.entry("namespaces.chat.presence", "true"),
+            Map.entry("namespaces.chat.anonymous", "true"),
+            Map.entry("namespaces.demo.anonymous", "true"),
+            Map.entry("namespaces.chat.history-size", "100"),
+            Map.entry("namespaces.chat.history-ttl", "10m"),
+            Map.entry("namespaces.demo.history-size", "100"),
+            Map.entry("namespaces.demo.history-ttl", "10m"),
+            Map.entry("namespace-defaults.history-size", "0"),
+            Map.entry("namespace-defaults.history-ttl", "0s"),
+            Map.entry("namespace-defaults.anonymous", "false"),
+            Map.entry("namespace-defaults.slow-consumer", "close"),
+            Map.entry("namespace-defaults.publish", "false"),
+            Map.entry("namespace-defaults.presence", "false"),
+            Map.entry("namespace-defaults.join-leave", "false"));
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

@@ -3,6 +3,7 @@ package dev.pushgate.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pushgate.gateway.broker.HistoryPolicy;
 import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.policy.NamespacePolicy;
 
@@ -28,6 +29,9 @@ import java.util.Map;
  * an error names the key and the source it came from.
  */
 public final class ConfigLoader {
+    /** The largest history-size accepted: history is memory (or Redis memory) per topic. */
+    private static final int MAX_HISTORY_SIZE = 100_000;
+
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new HashMap<>();
 
@@ -378,7 +382,9 @@ public final class ConfigLoader {
     private NamespacePolicies namespaces() {
         NamespacePolicy defaults = new NamespacePolicy(bool("namespace-defaults.publish"),
                 bool("namespace-defaults.presence"), bool("namespace-defaults.join-leave"),
-                bool("namespace-defaults.anonymous"), slowPolicy("namespace-defaults.slow-consumer"));
+                bool("namespace-defaults.anonymous"), slowPolicy("namespace-defaults.slow-consumer"),
+                new HistoryPolicy(integer("namespace-defaults.history-size", 0, MAX_HISTORY_SIZE),
+                        duration("namespace-defaults.history-ttl")));
         Map<String, NamespacePolicy> named = new HashMap<>();
         for (String name : values.keySet()) {
             if (!name.startsWith("namespaces.")) {
@@ -394,9 +400,17 @@ public final class ConfigLoader {
                     nsBool(ns, "presence", defaults.presence()),
                     nsBool(ns, "join-leave", defaults.joinLeave()),
                     nsBool(ns, "anonymous", defaults.anonymous()),
-                    values.containsKey(slowKey) ? slowPolicy(slowKey) : defaults.slowConsumer()));
+                    values.containsKey(slowKey) ? slowPolicy(slowKey) : defaults.slowConsumer(),
+                    history(ns, defaults.history())));
         }
         return new NamespacePolicies(defaults, named);
+    }
+
+    private HistoryPolicy history(String ns, HistoryPolicy fallback) {
+        String size = "namespaces." + ns + ".history-size";
+        String ttl = "namespaces." + ns + ".history-ttl";
+        return new HistoryPolicy(values.containsKey(size) ? integer(size, 0, MAX_HISTORY_SIZE) : fallback.size(),
+                values.containsKey(ttl) ? duration(ttl) : fallback.ttl());
     }
 
     private NamespacePolicy.SlowConsumerPolicy slowPolicy(String name) {

@@ -23,6 +23,13 @@ public interface FanoutMetrics {
      * write or flush); the fan-out went on with the rest.
      */
     void fanoutError();
+    /** A hole in a topic's live stream (offset jump, link blip) was filled from history. */
+    default void topicRepaired() {
+    }
+
+    /** A hole could not be filled: the topic's local subscribers were sent a {@code gap}. */
+    default void topicGap() {
+    }
 
     /** Does nothing: for tests. */
     FanoutMetrics NONE = new FanoutMetrics() {

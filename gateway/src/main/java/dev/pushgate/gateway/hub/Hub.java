@@ -2,6 +2,7 @@ package dev.pushgate.gateway.hub;
 
 import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerListener;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -30,8 +32,10 @@ import java.util.function.Predicate;
  * map's per-key compute, so for one topic the broker sees subscribe and unsubscribe strictly in order even when a
  * subscribe on one loop crosses the last unsubscribe on another.
  *
- * <p>Delivery: {@link #onPublication} (any broker thread, in topic order) encodes the frame once into one pooled
- * direct buffer and queues one retained reference for each event loop that has subscribers of the topic.
+ * <p>Delivery: {@link #onPublication} (any broker thread, in topic order) goes through the topic's
+ * {@link TopicContinuity} (which drops duplicates and repairs holes from history), then the frame is encoded once
+ * into one pooled direct buffer and one retained reference is queued for each event loop that has subscribers of
+ * the topic. Per-subscription state (generation, start position, recovery buffer) is in {@link Subscription}.
  */
 public final class Hub implements BrokerListener {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -43,7 +47,10 @@ public final class Hub implements BrokerListener {
     private final LoopOutbox[] outboxes;
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
+    private final AtomicLong generations = new AtomicLong();
+    private final List<TopicEntry> internalEntries = new CopyOnWriteArrayList<>();
     private final Predicate<String> skipWhenSlow;
+    private final HistoryReads reads;
 
     /**
      * {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed;
@@ -61,52 +68,83 @@ public final class Hub implements BrokerListener {
             list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc, budget));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
+        this.reads = new HistoryReads(broker, loops.next(), this::unsubscribe);
     }
 
     /**
-     * Adds {@code s} to {@code topic}. Call on {@code s.eventLoop()}. Completes when the topic's broker subscription
-     * is active (at once when another local subscriber already holds it); fails when the broker refused it, in
-     * which case {@code s} has been removed again.
+     * Adds a subscription of {@code s} to {@code topic}; call on {@code s.eventLoop()}. {@code since} (nullable) is
+     * the position the client asks to recover from. The subscription's {@link Subscription#started()} completes on
+     * that loop once the topic's broker subscription is active (at once when another local subscriber already holds
+     * it): with the position to acknowledge and, with {@code since}, the replay; it fails when the broker refused
+     * the subscription, which is then removed again — only this attempt, never a newer one of the same topic.
      */
-    public CompletionStage<Void> subscribe(String topic, Subscriber s) {
+    public Subscription subscribe(String topic, Subscriber s, StreamPosition since) {
         int loop = indexOf(s);
-        TopicEntry entry = topics.compute(topic, (t, e) -> {
-            TopicEntry target = e != null ? e : new TopicEntry(t, outboxes.length, skipWhenSlow.test(t));
-            if (target.refs++ == 0) {
-                broker.subscribe(t).whenComplete((ok, err) -> {
-                    if (err == null) {
-                        target.brokerReady.complete(null);
-                    } else {
-                        target.brokerReady.completeExceptionally(err);
-                    }
-                });
-            }
-            return target;
-        });
-        entry.add(loop, s);
+        TopicEntry entry = topics.compute(topic, (t, e) -> take(t, e));
+        CompletableFuture<Void> ready = entry.ready;
+        Subscription sub = new Subscription(entry, s, generations.incrementAndGet(), since != null);
+        entry.add(loop, sub);
         subscriptions.incrementAndGet();
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        entry.brokerReady.whenComplete((ok, err) -> {
-            if (err == null) {
-                result.complete(null);
-            } else {
-                s.eventLoop().execute(() -> {
-                    unsubscribe(topic, s);
-                    result.completeExceptionally(err);
-                });
-            }
-        });
-        return result;
+        ready.whenComplete((ok, err) -> s.eventLoop().execute(() -> reads.begin(sub, since, err)));
+        return sub;
     }
 
-    /** Removes {@code s} from {@code topic}; call on {@code s.eventLoop()}. Returns whether it was subscribed. */
-    public boolean unsubscribe(String topic, Subscriber s) {
-        TopicEntry entry = topics.get(topic);
-        if (entry == null || !entry.remove(indexOf(s), s)) {
+    /**
+     * A node-internal subscriber of {@code topic} for the node's whole life (cluster stats): {@code listener} gets
+     * the data of every publication, on the broker's thread and in order, before local subscribers do; it must not
+     * block. It holds the topic's broker subscription, so the last client leaving does not cut this node off.
+     */
+    public void listen(String topic, Consumer<byte[]> listener) {
+        topics.compute(topic, (t, e) -> {
+            TopicEntry target = take(t, e);
+            target.internal.add(listener);
+            internalEntries.add(target);
+            return target;
+        });
+    }
+
+    /**
+     * Counts one more reference to {@code t}'s entry (inside the map's compute) and takes the broker subscription
+     * for the first one, or again when the last attempt failed.
+     */
+    private TopicEntry take(String t, TopicEntry e) {
+        TopicEntry target = e != null ? e : newEntry(t);
+        if (target.refs++ == 0 || target.ready.isCompletedExceptionally()) {
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            target.ready = ready;
+            broker.subscribe(t).whenComplete((ok, err) -> {
+                if (err != null) {
+                    ready.completeExceptionally(err);
+                    return;
+                }
+                // The position the topic starts from on this node, so a hole before the first live
+                // publication (a link blip) can be repaired; a layer without positions just starts unseeded.
+                broker.history(t, -1, null, 0).whenComplete((r, herr) -> {
+                    if (herr == null) {
+                        target.continuity.seed(r.position());
+                    }
+                    ready.complete(null);
+                });
+            });
+        }
+        return target;
+    }
+
+    /**
+     * Removes {@code sub} from its topic; call on its subscriber's loop. Returns whether it was still subscribed
+     * (false when it was removed already: idempotent).
+     */
+    public boolean unsubscribe(Subscription sub) {
+        if (sub.closed()) {
+            return false;
+        }
+        sub.close();
+        TopicEntry entry = sub.entry;
+        if (!entry.remove(indexOf(sub), sub)) {
             return false;
         }
         subscriptions.decrementAndGet();
-        topics.compute(topic, (t, e) -> {
+        topics.compute(entry.topic, (t, e) -> {
             if (e != entry) {
                 return e;
             }
@@ -123,15 +161,60 @@ public final class Hub implements BrokerListener {
         return true;
     }
 
+    private TopicEntry newEntry(String topic) {
+        TopicEntry e = new TopicEntry(topic, outboxes.length, skipWhenSlow.test(topic));
+        e.continuity = new TopicContinuity(new TopicContinuity.Output() {
+            @Override
+            public void message(long offset, byte[] data) {
+                for (Consumer<byte[]> l : e.internal) {
+                    try {
+                        l.accept(data);
+                    } catch (RuntimeException ex) {
+                        log.warn("internal subscriber failed: topic={}", topic, ex);
+                    }
+                }
+                if (e.internal.isEmpty() || hasSubscribers(e)) {
+                    fanout(e, ProtocolCodec.message(topic, offset, data), System.nanoTime());
+                }
+            }
+
+            @Override
+            public void gap(String epoch, long seq) {
+                log.debug("topic gap: topic={} epoch={} seq={}", topic, epoch, seq);
+                metrics.topicGap();
+                fanout(e, ProtocolCodec.gap(topic, epoch, seq), System.nanoTime());
+            }
+
+            @Override
+            public void repaired() {
+                metrics.topicRepaired();
+            }
+        }, HistoryReads.MAX_HELD);
+        return e;
+    }
+
     @Override
-    public void onPublication(String topic, long seq, String epoch, byte[] data) {
-        long received = System.nanoTime();
+    public void onPublication(String topic, long offset, String epoch, byte[] data) {
         TopicEntry entry = topics.get(topic);
         if (entry == null) {
             metrics.unrouted();
             return;
         }
-        fanout(entry, ProtocolCodec.message(topic, seq, data), received);
+        reads.repair(entry, entry.continuity.publication(offset, epoch, data));
+    }
+
+    @Override
+    public void onLinkDown() {
+        for (TopicEntry e : topics.values()) {
+            e.continuity.linkDown();
+        }
+    }
+
+    @Override
+    public void onResubscribed(Set<String> resubscribed) {
+        for (TopicEntry e : topics.values()) {
+            reads.repair(e, e.continuity.resubscribed());
+        }
     }
 
     /** A presence join of {@code topic}: the {@code join} frame goes to its local subscribers like a message. */
@@ -166,14 +249,35 @@ public final class Hub implements BrokerListener {
         }
     }
 
-    /** Topics with at least one local subscriber. */
+    /** Topics with at least one local (client) subscriber. */
     public int topicCount() {
-        return topics.size();
+        int n = topics.size();
+        for (TopicEntry e : internalEntries) {
+            if (topics.get(e.topic) == e && !hasSubscribers(e)) {
+                n--;
+            }
+        }
+        return n;
+    }
+
+    private static boolean hasSubscribers(TopicEntry e) {
+        for (int i = 0; i < e.shardSizes.length(); i++) {
+            if (e.shardSizes.get(i) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Local (connection, topic) subscriptions. */
     public long subscriptionCount() {
         return subscriptions.get();
+    }
+
+    /** The topic's node-level position and repair state (for tests), or null without local subscribers. */
+    TopicContinuity continuity(String topic) {
+        TopicEntry e = topics.get(topic);
+        return e == null ? null : e.continuity;
     }
 
     /** The topics this node needs from the broker (for resubscribing after a broker reconnect). */

@@ -1,13 +1,17 @@
 package dev.pushgate.gateway.hub;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * One topic with local subscribers: a subscriber list per event loop, each touched only by its own loop, so fan-out
- * iterates plain arrays with no locks. {@code shardSizes} lets any thread see which loops have subscribers.
- * {@code refs} (the total) is changed only inside the hub's map compute for this topic.
+ * One topic with local subscribers: a subscriber list per event loop ({@link Subscription}s), each touched only by
+ * its own loop, so fan-out iterates plain arrays with no locks. {@code shardSizes} lets any thread see which loops
+ * have subscribers. {@code refs} (the total) is changed only inside the hub's map compute for this topic.
+ * {@code continuity} is the node-level position and repair state of the topic.
  */
 final class TopicEntry {
     final String topic;
@@ -15,8 +19,15 @@ final class TopicEntry {
     final boolean skipWhenSlow;
     final ArrayList<Subscriber>[] shards;
     final AtomicIntegerArray shardSizes;
-    /** Completes when the broker subscription of this topic is active. */
-    final CompletableFuture<Void> brokerReady = new CompletableFuture<>();
+    /**
+     * Completes when the broker subscription of this topic is active and its position was read (or not given).
+     * Replaced (inside the hub's compute) when a new broker subscription is taken after a failed one.
+     */
+    volatile CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Node-internal subscribers ({@link Hub#listen}); each also holds one of {@code refs}. */
+    final List<Consumer<byte[]>> internal = new CopyOnWriteArrayList<>();
+    /** Set by the hub right after construction (it needs the entry for its output). */
+    TopicContinuity continuity;
     int refs;
 
     @SuppressWarnings("unchecked")

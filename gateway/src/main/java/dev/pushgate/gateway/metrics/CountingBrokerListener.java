@@ -19,9 +19,9 @@ public final class CountingBrokerListener implements BrokerListener {
     }
 
     @Override
-    public void onPublication(String topic, long seq, String epoch, byte[] data) {
+    public void onPublication(String topic, long offset, String epoch, byte[] data) {
         metrics.messageIn(PublishSource.REDIS);
-        next.onPublication(topic, seq, epoch, data);
+        next.onPublication(topic, offset, epoch, data);
     }
 
     @Override

@@ -85,6 +85,39 @@ public final class GatewayMetrics implements FanoutMetrics {
             connectionRefusedCounter(reason);
         }
         rateLimitedCounter();
+        for (String outcome : new String[] {"recovered", "not_recovered"}) {
+            recoveryCounter(outcome);
+        }
+        for (String outcome : new String[] {"repaired", "gap"}) {
+            repairCounter(outcome);
+        }
+    }
+
+    /** A subscribe with {@code since} answered: whether it recovered, and how many messages it replayed. */
+    public void recovery(boolean recovered, int replayed) {
+        recoveryCounter(recovered ? "recovered" : "not_recovered").increment();
+    }
+
+    private Counter recoveryCounter(String outcome) {
+        return tagged.computeIfAbsent("recovery:" + outcome, k -> Counter.builder(MeterNames.RECOVERIES)
+                .tag("outcome", outcome).description("Subscribes that asked to recover from a position")
+                .register(registry));
+    }
+
+    private Counter repairCounter(String outcome) {
+        return tagged.computeIfAbsent("repair:" + outcome, k -> Counter.builder(MeterNames.TOPIC_REPAIRS)
+                .tag("outcome", outcome).description("Holes in a topic's live stream found by this node")
+                .register(registry));
+    }
+
+    @Override
+    public void topicRepaired() {
+        repairCounter("repaired").increment();
+    }
+
+    @Override
+    public void topicGap() {
+        repairCounter("gap").increment();
     }
 
     private static Set<String> closeCodeTags() {

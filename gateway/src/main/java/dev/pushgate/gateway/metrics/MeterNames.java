@@ -81,4 +81,8 @@ public final class MeterNames {
 
     private MeterNames() {
     }
+    /** Subscribes with {@code since}, tag {@code outcome}: {@code recovered} or {@code not_recovered}. */
+    public static final String RECOVERIES = "pushgate.subscriptions.recoveries";
+    /** Holes in a topic's live stream this node repaired from history, tag {@code outcome}: repaired, gap. */
+    public static final String TOPIC_REPAIRS = "pushgate.topic.repairs";
 }

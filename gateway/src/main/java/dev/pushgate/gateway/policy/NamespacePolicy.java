@@ -1,5 +1,7 @@
 package dev.pushgate.gateway.policy;
 
+import dev.pushgate.gateway.broker.HistoryPolicy;
+
 /**
  * What a namespace allows. Backends may always publish; {@code clientPublish} opens publishing to WebSocket clients.
  *
@@ -8,9 +10,11 @@ package dev.pushgate.gateway.policy;
  * @param joinLeave     subscribers receive join and leave events (only when presence is on)
  * @param anonymous     connections without a token may subscribe (once token keys are configured)
  * @param slowConsumer  what happens to a subscriber over its outbound budget
+ * @param history       how many publications its topics keep, and how long, for recovery ({@code history-size},
+ *                      {@code history-ttl}; {@link HistoryPolicy#NONE} keeps none)
  */
 public record NamespacePolicy(boolean clientPublish, boolean presence, boolean joinLeave, boolean anonymous,
-                              SlowConsumerPolicy slowConsumer) {
+                              SlowConsumerPolicy slowConsumer, HistoryPolicy history) {
 
     /** Handling of a subscriber that cannot keep up. */
     public enum SlowConsumerPolicy {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The one way into the channel layer: checks the topic, publishes through the broker and counts the outcome.
@@ -26,19 +27,23 @@ public final class PublishService {
     private final Broker broker;
     private final GatewayMetrics metrics;
     private final int topicMaxLength;
+    private final Function<String, HistoryPolicy> history;
 
-    public PublishService(Broker broker, GatewayMetrics metrics, int topicMaxLength) {
+    /** {@code history} gives a (valid) topic's history policy, from its namespace. */
+    public PublishService(Broker broker, GatewayMetrics metrics, int topicMaxLength,
+                          Function<String, HistoryPolicy> history) {
         this.broker = broker;
         this.metrics = metrics;
         this.topicMaxLength = topicMaxLength;
+        this.history = history;
     }
 
     /**
-     * Publishes {@code data} to {@code topic}. Completes with the sequence number ({@code -1} if none) or fails with
+     * Publishes {@code data} to {@code topic}. Completes with its position (offset and epoch) or fails with
      * a {@link ProtocolException} whose code is safe to show: {@code invalid_topic}, {@code forbidden} (the
      * gateway's own namespace, for every source but {@code internal}), {@code unavailable} or {@code internal}.
      */
-    public CompletionStage<Long> publish(String topic, byte[] data, PublishSource source) {
+    public CompletionStage<StreamPosition> publish(String topic, byte[] data, PublishSource source) {
         String violation = Topics.violation(topic, topicMaxLength);
         if (violation != null) {
             metrics.publishError("invalid_topic");
@@ -49,18 +54,18 @@ public final class PublishService {
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
                     "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved for the gateway"));
         }
-        // No isReady() check: a node resubscribing (or with a dead pub/sub link) still publishes; the broker fails
-        // fast by itself when it cannot reach the layer.
+        // Not gated on broker.isReady(): a node that is resubscribing can still publish; the broker fails a publish
+        // by itself (BrokerUnavailableException) when it cannot reach the layer.
         metrics.messageIn(source);
-        CompletionStage<Long> stage;
+        CompletionStage<StreamPosition> stage;
         try {
-            stage = broker.publish(topic, data, HistoryPolicy.NONE).thenApply(StreamPosition::offset);
+            stage = broker.publish(topic, data, history.apply(topic));
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        return stage.handle((seq, err) -> {
+        return stage.handle((position, err) -> {
             if (err == null) {
-                return seq;
+                return position;
             }
             throw new java.util.concurrent.CompletionException(translate(err));
         });

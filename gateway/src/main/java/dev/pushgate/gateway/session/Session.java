@@ -1,6 +1,9 @@
 package dev.pushgate.gateway.session;
 
+import dev.pushgate.gateway.broker.Publication;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.hub.Subscriber;
+import dev.pushgate.gateway.hub.Subscription;
 import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.publish.PublishSource;
 import dev.pushgate.protocol.ClientMessage;
@@ -12,31 +15,36 @@ import dev.pushgate.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * One client connection's state: its subscriptions and the handling of its requests. Every method runs on the
  * connection's event loop; answers to asynchronous work (broker subscribe, publish) hop back there before touching
- * state. Subscribe and unsubscribe are idempotent.
+ * state. Subscribe and unsubscribe are idempotent. Answers leave in request order ({@link ReplyQueue}), except a
+ * subscribe's, which comes when the subscription is active (with its replay, when it recovers).
  */
 public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     private final String id;
     private final Transport transport;
+    private final ReplyQueue replies;
     private final Subscriber subscriber;
     private final SessionServices services;
-    private final Set<String> topics = new HashSet<>(4);
+    /** The current subscription attempt per topic; an older attempt's outcome is ignored (generation). */
+    private final Map<String, Subscription> subscriptions = new HashMap<>(4);
     private final SessionAuth auth;
     private boolean closed;
 
     public Session(String id, Transport transport, Subscriber subscriber, SessionServices services) {
         this.id = id;
         this.transport = transport;
+        this.replies = new ReplyQueue(transport);
         this.subscriber = subscriber;
         this.services = services;
-        this.auth = new SessionAuth(transport, services);
+        this.auth = new SessionAuth(replies, services);
         services.registry().add(this);
     }
 
@@ -56,7 +64,7 @@ public final class Session {
 
     /** The topics this session is subscribed to (loop-confined). */
     public Set<String> topics() {
-        return topics;
+        return subscriptions.keySet();
     }
 
     /** Handles one decoded client message. */
@@ -71,7 +79,7 @@ public final class Session {
         } else if (message instanceof ClientMessage.Publish m) {
             publish(m);
         } else if (message instanceof ClientMessage.Ping m) {
-            transport.send(ProtocolCodec.pong(m.id()));
+            replies.send(ProtocolCodec.pong(m.id()));
         } else if (message instanceof ClientMessage.Connect m) {
             auth.connect(m.id(), m.token());
         } else if (message instanceof ClientMessage.Refresh m) {
@@ -81,12 +89,17 @@ public final class Session {
 
     /** Answers a request that could not be decoded or was refused; the connection stays open. */
     public void onError(ProtocolException e) {
+        refuse(e, replies);
+    }
+
+    /** Answers {@code e} through {@code out}: the ordered replies, or the transport for a subscribe's answer. */
+    private void refuse(ProtocolException e, Transport out) {
         if (closed) {
             return;
         }
         services.metrics().clientError(e.code().wire());
         log.debug("refusing request: id={} code={} message={}", id, e.code().wire(), e.getMessage());
-        transport.send(ProtocolCodec.error(e.requestId(), e.code(), e.getMessage()));
+        out.send(ProtocolCodec.error(e.requestId(), e.code(), e.getMessage()));
     }
 
     /** The connection is gone: leave every topic. Idempotent. */
@@ -96,11 +109,11 @@ public final class Session {
         }
         closed = true;
         auth.closed();
-        for (String topic : topics) {
-            services.hub().unsubscribe(topic, subscriber);
-            services.presence().left(topic, id, userId());
+        for (Subscription sub : subscriptions.values()) {
+            services.hub().unsubscribe(sub);
+            services.presence().left(sub.topic(), id, userId());
         }
-        topics.clear();
+        subscriptions.clear();
         services.registry().remove(this);
     }
 
@@ -111,54 +124,77 @@ public final class Session {
 
     private void subscribe(ClientMessage.Subscribe m) {
         String topic = m.topic();
-        if (!validTopic(topic, m.id())) {
+        if (!validTopic(topic, m.id(), transport)) {
             return;
         }
-        if (topics.contains(topic)) {
-            transport.send(ProtocolCodec.ack(m.id(), topic));
+        Subscription existing = subscriptions.get(topic);
+        if (existing != null) {
+            // Idempotent: acknowledged once the subscription already asked for has started.
+            existing.started().whenComplete((start, err) -> {
+                if (!closed && err == null && subscriptions.get(topic) == existing) {
+                    StreamPosition p = start.position();
+                    transport.send(ProtocolCodec.subscribeAck(m.id(), topic, p == null ? null : p.epoch(),
+                            p == null ? 0 : p.offset(), null));
+                } else if (!closed && err != null) {
+                    refuse(new ProtocolException(ErrorCode.UNAVAILABLE, "subscription failed, try again", m.id()),
+                            transport);
+                }
+            });
             return;
         }
         try {
             auth.checkSubscribe(topic, m.id());
         } catch (ProtocolException e) {
-            onError(e);
+            refuse(e, transport);
             return;
         }
-        if (topics.size() >= services.limits().maxSubscriptions()) {
-            onError(new ProtocolException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-                    "at most " + services.limits().maxSubscriptions() + " subscriptions per connection", m.id()));
+        if (subscriptions.size() >= services.limits().maxSubscriptions()) {
+            refuse(new ProtocolException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + services.limits().maxSubscriptions() + " subscriptions per connection", m.id()),
+                    transport);
             return;
         }
-        topics.add(topic);
-        services.hub().subscribe(topic, subscriber).whenComplete((ok, err) -> transport.executor().execute(() -> {
-            if (closed) {
+        StreamPosition since = m.since() == null ? null : new StreamPosition(m.since().seq(), m.since().epoch());
+        Subscription sub = services.hub().subscribe(topic, subscriber, since);
+        subscriptions.put(topic, sub);
+        // Completes on this loop; the ack and the replay are written here, before the subscription goes live.
+        sub.started().whenComplete((start, err) -> {
+            if (closed || subscriptions.get(topic) != sub) {
+                return; // unsubscribed meanwhile, or a newer attempt owns the topic now
+            }
+            if (err != null) {
+                subscriptions.remove(topic);
+                refuse(new ProtocolException(ErrorCode.UNAVAILABLE, "subscription failed, try again", m.id()),
+                        transport);
                 return;
             }
-            if (err == null) {
-                if (topics.contains(topic)) {
-                    services.presence().joined(topic, id, userId()); // in presence by the time the ack arrives
-                }
-                transport.send(ProtocolCodec.ack(m.id(), topic));
-            } else {
-                topics.remove(topic);
-                onError(new ProtocolException(ErrorCode.UNAVAILABLE, "subscription failed, try again", m.id()));
+            services.presence().joined(topic, id, userId()); // in presence by the time the ack arrives
+            StreamPosition p = start.position();
+            transport.send(ProtocolCodec.subscribeAck(m.id(), topic, p == null ? null : p.epoch(),
+                    p == null ? 0 : p.offset(), start.recovered()));
+            for (Publication pub : start.replay()) {
+                transport.send(ProtocolCodec.message(topic, pub.offset(), pub.data()));
             }
-        }));
+            if (start.recovered() != null) {
+                services.metrics().recovery(start.recovered(), start.replay().size());
+            }
+        });
     }
 
     private void unsubscribe(ClientMessage.Unsubscribe m) {
-        if (!validTopic(m.topic(), m.id())) {
+        if (!validTopic(m.topic(), m.id(), replies)) {
             return;
         }
-        if (topics.remove(m.topic())) {
-            services.hub().unsubscribe(m.topic(), subscriber);
+        Subscription sub = subscriptions.remove(m.topic());
+        if (sub != null) {
+            services.hub().unsubscribe(sub);
             services.presence().left(m.topic(), id, userId());
         }
-        transport.send(ProtocolCodec.ack(m.id(), m.topic()));
+        replies.send(ProtocolCodec.ack(m.id(), m.topic()));
     }
 
     private void publish(ClientMessage.Publish m) {
-        if (!validTopic(m.topic(), m.id())) {
+        if (!validTopic(m.topic(), m.id(), replies)) {
             return;
         }
         try {
@@ -168,23 +204,27 @@ public final class Session {
             onError(e);
             return;
         }
-        services.publisher().publish(m.topic(), m.data(), PublishSource.CLIENT).whenComplete((seq, err) ->
+        ReplyQueue.Slot slot = replies.reserve();
+        services.publisher().publish(m.topic(), m.data(), PublishSource.CLIENT).whenComplete((pos, err) ->
                 transport.executor().execute(() -> {
                     if (err == null) {
-                        if (!closed) {
-                            transport.send(ProtocolCodec.publishAck(m.id(), seq));
-                        }
+                        replies.answer(slot, ProtocolCodec.publishAck(m.id(), pos.offset()));
                     } else {
                         ProtocolException pe = PublishService.failure(err);
-                        onError(new ProtocolException(pe.code(), pe.getMessage(), m.id()));
+                        if (!closed) {
+                            services.metrics().clientError(pe.code().wire());
+                            log.debug("refusing request: id={} code={} message={}", id, pe.code().wire(),
+                                    pe.getMessage());
+                        }
+                        replies.answer(slot, ProtocolCodec.error(m.id(), pe.code(), pe.getMessage()));
                     }
                 }));
     }
 
-    private boolean validTopic(String topic, Long requestId) {
+    private boolean validTopic(String topic, Long requestId, Transport out) {
         String violation = Topics.violation(topic, services.limits().topicMaxLength());
         if (violation != null) {
-            onError(new ProtocolException(ErrorCode.INVALID_TOPIC, violation, requestId));
+            refuse(new ProtocolException(ErrorCode.INVALID_TOPIC, violation, requestId), out);
             return false;
         }
         return true;

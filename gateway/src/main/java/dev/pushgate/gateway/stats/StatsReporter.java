@@ -1,5 +1,6 @@
 package dev.pushgate.gateway.stats;
 
+import dev.pushgate.gateway.policy.NamespacePolicies;
 import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.publish.PublishSource;
 import org.slf4j.Logger;
@@ -13,11 +14,14 @@ import java.util.function.Supplier;
 /**
  * Every {@code stats.interval}: samples this node's gauges and counters, turns the counters into per-second rates
  * over the last few seconds, records the result in {@link ClusterStats} and publishes it to {@link
- * StatsChannel#TOPIC} (source {@code internal}) for the other nodes and the admin pages. While the channel layer is
+ * #TOPIC} (source {@code internal}) for the other nodes and the admin pages. While the channel layer is
  * down it publishes nothing (the other nodes forget this one, and no publish error is counted every interval).
  * {@link #run} is called by one scheduler thread at a time.
  */
 public final class StatsReporter implements Runnable {
+    /** The internal topic every node publishes its stats to (the hub's node-internal subscriber feeds them to
+     * {@link ClusterStats}). */
+    public static final String TOPIC = NamespacePolicies.INTERNAL_NAMESPACE + ".stats";
     /** The window the rates are averaged over (at least two intervals). */
     static final long RATE_WINDOW_NANOS = 5_000_000_000L;
     private static final Logger log = LoggerFactory.getLogger(StatsReporter.class);
@@ -60,7 +64,7 @@ public final class StatsReporter implements Runnable {
             NodeStats stats = tick();
             cluster.put(stats);
             if (publisher != null && ready.getAsBoolean()) {
-                publisher.publish(StatsChannel.TOPIC, stats.toJson(), PublishSource.INTERNAL);
+                publisher.publish(TOPIC, stats.toJson(), PublishSource.INTERNAL);
             }
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again: log and keep reporting.

@@ -1,5 +1,7 @@
 package dev.pushgate.gateway.config;
 
+import dev.pushgate.gateway.broker.HistoryPolicy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +86,19 @@ class ConfigLoaderTest {
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("redis.probe-interval", "often")));
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("api-key", "short")));
         assertThrows(ConfigException.class, () -> ConfigLoader.of(Map.of("port", "70000")));
+    }
+
+    @Test
+    void historyIsPerNamespaceFromFileOrEnvironment() {
+        GatewayConfig c = ConfigLoader.load(null, Map.of("GATEWAY_NAMESPACES_NEWS_HISTORY_SIZE", "50",
+                "GATEWAY_NAMESPACES_NEWS_HISTORY_TTL", "2m", "GATEWAY_NAMESPACES_CHAT_HISTORY_SIZE", "0"), Map.of());
+        assertEquals(new HistoryPolicy(50, Duration.ofMinutes(2)), c.namespaces().forTopic("news.a").history());
+        assertFalse(c.namespaces().forTopic("chat.a").history().enabled(), "chat turned off");
+        assertEquals(new HistoryPolicy(100, Duration.ofMinutes(10)),
+                ConfigLoader.load(null, Map.of(), Map.of()).namespaces().forTopic("demo.vote").history());
+        assertFalse(ConfigLoader.load(null, Map.of(), Map.of()).namespaces().forTopic("other.x").history().enabled());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("GATEWAY_NAMESPACES_NEWS_HISTORY_SIZE", "-1"), Map.of()));
     }
 
     @Test

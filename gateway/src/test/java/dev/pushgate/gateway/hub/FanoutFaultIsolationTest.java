@@ -75,8 +75,8 @@ class FanoutFaultIsolationTest {
 
         int n = 50;
         for (int i = 0; i < n; i++) {
-            hub.onPublication("t", i + 1, "e", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-            hub.onPublication("u", i + 1, "e", ("{\"j\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            hub.onPublication("t", -1, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            hub.onPublication("u", -1, null, ("{\"j\":" + i + "}").getBytes(StandardCharsets.UTF_8));
         }
         for (Recording r : List.of(before, after)) {
             for (int i = 0; i < n; i++) {
@@ -111,11 +111,11 @@ class FanoutFaultIsolationTest {
         subscribe("t", r);
         alloc.failOnLoop = true;
         for (int i = 0; i < 5; i++) {
-            hub.onPublication("t", i + 1, "e", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            hub.onPublication("t", -1, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
         }
         Await.until(Duration.ofSeconds(5), () -> metrics.faults.get() >= 5, () -> "faults: " + metrics.faults.get());
         alloc.failOnLoop = false;
-        hub.onPublication("t", 6, "e", "{\"i\":5}".getBytes(StandardCharsets.UTF_8));
+        hub.onPublication("t", -1, null, "{\"i\":5}".getBytes(StandardCharsets.UTF_8));
         String frame = r.frames.poll(5, TimeUnit.SECONDS);
         assertNotNull(frame, "the loop delivers again once memory is back");
         assertTrue(frame.contains("{\"i\":5}"), frame);
@@ -142,7 +142,7 @@ class FanoutFaultIsolationTest {
     private void subscribe(String topic, Subscriber... subs) throws Exception {
         for (Subscriber s : subs) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            s.eventLoop().execute(() -> hub.subscribe(topic, s).whenComplete((ok, err) -> {
+            s.eventLoop().execute(() -> hub.subscribe(topic, s, null).started().whenComplete((ok, err) -> {
                 if (err != null) {
                     done.completeExceptionally(err);
                 } else {

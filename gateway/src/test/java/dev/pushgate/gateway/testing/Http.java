@@ -36,6 +36,12 @@ public final class Http {
         return post(baseUrl + "/api/publish", TestGateways.API_KEY, "application/json", body);
     }
 
+    /** GET with a bearer key. */
+    public static HttpResponse<String> get(String url, String key) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public static HttpResponse<String> send(HttpRequest request) throws Exception {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }

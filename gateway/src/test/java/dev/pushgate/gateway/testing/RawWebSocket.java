@@ -79,6 +79,21 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame with the given first byte (FIN/RSV/opcode) and payload. */
     public void sendFrame(int firstByte, byte[] payload) throws IOException {
+        out.write(frame(firstByte, payload));
+        out.flush();
+    }
+
+    /** Sends final text frames, all in one write (so the server reads them together: pipelining). */
+    public void sendTexts(String... texts) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (String t : texts) {
+            all.write(frame(0x81, t.getBytes(StandardCharsets.UTF_8)));
+        }
+        out.write(all.toByteArray());
+        out.flush();
+    }
+
+    private static byte[] frame(int firstByte, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write(firstByte);
         if (payload.length < 126) {
@@ -90,12 +105,11 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        f.write(mask);
+        f.write(mask, 0, 4);
         for (int i = 0; i < payload.length; i++) {
             f.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(f.toByteArray());
-        out.flush();
+        return f.toByteArray();
     }
 
     /** A server frame: opcode and payload. */

@@ -1,6 +1,8 @@
 package dev.pushgate.gateway.broker.redis;
 
 import dev.pushgate.gateway.broker.BrokerListener;
+import dev.pushgate.gateway.broker.HistoryPolicy;
+import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.gateway.broker.BrokerUnavailableException;
 import dev.pushgate.gateway.broker.HistoryPolicy;
 import dev.pushgate.gateway.broker.StreamPosition;

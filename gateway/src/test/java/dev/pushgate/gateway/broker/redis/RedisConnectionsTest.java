@@ -62,8 +62,10 @@ class RedisConnectionsTest {
         RedisPresence presence = new RedisPresence(presenceConnection, config.prefix(), Duration.ofMinutes(1),
                 Duration.ofSeconds(1), QUEUE);
         CountDownLatch flooding = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        // The flood lasts as long as the publishing below (bounded by count), however fast this machine is.
         Thread flood = new Thread(() -> {
-            for (int i = 0; i < 20_000; i++) {
+            for (int i = 0; i < 2_000_000 && !stop.get(); i++) {
                 presence.add("room." + i, new PresenceMember("c-" + i, "n1", null));
                 if (i == 500) {
                     flooding.countDown();
@@ -84,6 +86,7 @@ class RedisConnectionsTest {
                 // counted below
             }
         }
+        stop.set(true);
         flood.join();
         int refused = 0;
         for (CompletableFuture<StreamPosition> f : sent) {
