@@ -180,6 +180,12 @@ public final class Hub implements BrokerListener {
 
             @Override
             public void gap(String epoch, long seq) {
+                if (!hasSubscribers(e)) {
+                    // Only the node-internal subscriber (cluster stats, a namespace without history) missed
+                    // something: nobody is told, so nothing is counted (the meter says subscribers got a gap).
+                    log.debug("topic gap without local subscribers: topic={} epoch={} seq={}", topic, epoch, seq);
+                    return;
+                }
                 log.debug("topic gap: topic={} epoch={} seq={}", topic, epoch, seq);
                 metrics.topicGap();
                 fanout(e, ProtocolCodec.gap(topic, epoch, seq), System.nanoTime());

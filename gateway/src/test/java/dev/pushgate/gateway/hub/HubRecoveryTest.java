@@ -211,6 +211,61 @@ class HubRecoveryTest {
         assertEquals(List.of(1L), s.seqs());
     }
 
+    @Test
+    void aGapOnlyTheNodeInternalSubscriberMissedIsNotCounted() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger gaps = new java.util.concurrent.atomic.AtomicInteger();
+        FanoutMetrics counting = new FanoutMetrics() {
+            @Override
+            public void delivered(int count, long bytes, long latencyNanos) {
+            }
+
+            @Override
+            public void droppedQueueFull() {
+            }
+
+            @Override
+            public void droppedNodeBudget() {
+            }
+
+            @Override
+            public void unrouted() {
+            }
+
+            @Override
+            public void fanoutError() {
+            }
+
+            @Override
+            public void topicGap() {
+                gaps.incrementAndGet();
+            }
+        };
+        FakeBroker statsBroker = new FakeBroker();
+        Hub node = new Hub(statsBroker, loops, PooledByteBufAllocator.DEFAULT, 65536, 0, counting, t -> false,
+                new OutboundBudget(64L << 20, loops, 1 << 18));
+        statsBroker.start(node);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        node.listen("stats", data -> seen.add(new String(data, StandardCharsets.UTF_8)));
+        statsBroker.listener.onPublication("stats", 1, "E", bytes("1"));
+        // A link blip while the topic (no history) was published: a hole nobody but the node itself had.
+        statsBroker.history.put(1L, new HistoryResult(new StreamPosition(2, "E"), List.of(), false));
+        statsBroker.listener.onLinkDown();
+        statsBroker.listener.onResubscribed(Set.of("stats"));
+        statsBroker.listener.onPublication("stats", 3, "E", bytes("3"));
+        Await.until(WAIT, () -> seen.size() == 2, () -> "seen " + seen);
+        assertEquals(1, node.continuity("stats").gaps(), "the hole was noticed");
+        assertEquals(0, gaps.get(), "but no subscriber was sent a gap, so none is counted");
+
+        RecordingSubscriber s = new RecordingSubscriber(loop);
+        Subscription sub = onLoop(() -> node.subscribe("stats", s, null));
+        sub.started().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        statsBroker.listener.onPublication("stats", 5, "E", bytes("5"));
+        Await.until(WAIT, () -> s.frames.size() == 2, () -> "frames " + s.frames);
+        assertEquals("gap", s.frames.get(0).path("op").asText(), "a client subscriber is told");
+        assertEquals(1, gaps.get());
+        node.discardPending();
+    }
+
     /** A subscriber of {@code topic} on a node whose broker says the topic is at {@code position}. */
     private RecordingSubscriber subscribed(String topic, StreamPosition position) throws Exception {
         broker.position = position;
