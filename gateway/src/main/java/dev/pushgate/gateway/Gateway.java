@@ -17,9 +17,12 @@ import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.broker.redis.RedisBroker;
 import dev.pushgate.gateway.broker.redis.RedisConnections;
+import dev.pushgate.gateway.broker.redis.RedisDemoStore;
 import dev.pushgate.gateway.broker.redis.RedisPresence;
 import dev.pushgate.gateway.config.ConfigException;
 import dev.pushgate.gateway.config.GatewayConfig;
+import dev.pushgate.gateway.demo.DemoStore;
+import dev.pushgate.gateway.demo.InMemoryDemoStore;
 import dev.pushgate.gateway.demo.TailDemo;
 import dev.pushgate.gateway.demo.VoteEndpoint;
 import dev.pushgate.gateway.hub.Hub;
@@ -111,6 +114,8 @@ public final class Gateway implements AutoCloseable {
         return t;
     });
     private final TailDemo tailDemo;
+    /** The demos' shared state (vote counts, the tail lease), in the channel layer. */
+    private final DemoStore demoStore;
     /** Connection-token verification, or null when no token key is configured. */
     private final TokenVerifier tokens;
     /** Held here: the registry keeps function meters' state objects only weakly. */
@@ -178,9 +183,12 @@ public final class Gateway implements AutoCloseable {
                 config.nodeId());
         SessionServices services = new SessionServices(hub, publisher, config.namespaces(), config.limits(),
                 metrics, sessions, tokens, config.auth().refreshWarning(), presenceService, config.admin().enabled());
+        this.demoStore = redis != null ? new RedisDemoStore(redis, config.redis().prefix()) : new InMemoryDemoStore();
+        started.push(demoStore::close);
         this.initializer = new GatewayChannelInitializer(config, services, routes(publisher, presenceService),
                 budget);
-        this.tailDemo = config.demosEnabled() ? TailDemo.start(publisher, config.demosTailFile()) : null;
+        this.tailDemo = config.demosEnabled()
+                ? TailDemo.start(publisher, demoStore, config.nodeId(), config.demosTailFile()) : null;
         if (tailDemo != null) {
             started.push(tailDemo::close);
         }
@@ -358,7 +366,7 @@ public final class Gateway implements AutoCloseable {
             endpoints.put("/admin", new AdminPage());
         }
         if (config.demosEnabled()) {
-            endpoints.put("/demo/vote", new VoteEndpoint(publisher));
+            endpoints.put("/demo/vote", new VoteEndpoint(publisher, demoStore));
         }
         return new Routes(endpoints, new StaticFiles(config.demosEnabled()));
     }
@@ -438,6 +446,7 @@ public final class Gateway implements AutoCloseable {
         if (tailDemo != null) {
             tailDemo.close();
         }
+        demoStore.close();
         presence.close();
         broker.close();
         if (tokens != null) {

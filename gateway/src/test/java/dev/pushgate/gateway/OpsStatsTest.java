@@ -82,7 +82,7 @@ class OpsStatsTest {
         Gateway g = TestGateways.start(config(Map.of("node-id", "solo")));
         try {
             assertEquals(401, stats(g, null).statusCode());
-            assertEquals(401, stats(g, "publish-only-key").statusCode());
+            assertEquals(403, stats(g, "publish-only-key").statusCode());
             assertEquals(401, stats(g, "wrong-key-123456").statusCode());
             JsonNode idle = statsWhen(g, s -> node(s, "solo") != null, "own node listed");
             assertEquals("solo", idle.path("node").asText());

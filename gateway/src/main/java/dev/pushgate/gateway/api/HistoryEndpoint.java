@@ -9,7 +9,6 @@ import dev.pushgate.gateway.broker.Publication;
 import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolCodec;
 import dev.pushgate.protocol.Topics;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
@@ -58,8 +57,7 @@ public final class HistoryEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(HttpExchange ex) {
-        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION), "history")) {
-            ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing or invalid API key");
+        if (!ApiKeyCheck.allowed(ex, keys, "history")) {
             return;
         }
         String topic = ex.param("topic");

@@ -7,7 +7,6 @@ import dev.pushgate.gateway.presence.PresenceService;
 import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolCodec;
 import dev.pushgate.protocol.Topics;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
@@ -50,8 +49,7 @@ public final class PresenceEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(HttpExchange ex) {
-        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION), "presence")) {
-            ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing or invalid API key");
+        if (!ApiKeyCheck.allowed(ex, keys, "presence")) {
             return;
         }
         String topic = ex.param("topic");

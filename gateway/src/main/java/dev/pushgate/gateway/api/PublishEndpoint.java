@@ -8,7 +8,6 @@ import dev.pushgate.gateway.publish.PublishSource;
 import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolException;
 import dev.pushgate.protocol.PublishRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -49,8 +48,7 @@ public final class PublishEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(HttpExchange ex) {
-        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION), "publish")) {
-            ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing or invalid API key");
+        if (!ApiKeyCheck.allowed(ex, keys, "publish")) {
             return;
         }
         if (!Json.isJson(ex.request())) {

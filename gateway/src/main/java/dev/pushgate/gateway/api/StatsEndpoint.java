@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pushgate.gateway.auth.ApiKeys;
 import dev.pushgate.gateway.stats.ClusterStats;
 import dev.pushgate.gateway.stats.NodeStats;
-import dev.pushgate.protocol.ErrorCode;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -47,8 +45,7 @@ public final class StatsEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(HttpExchange ex) {
-        if (!keys.accepts(ex.request().headers().get(HttpHeaderNames.AUTHORIZATION), "stats")) {
-            ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing or invalid API key");
+        if (!ApiKeyCheck.allowed(ex, keys, "stats")) {
             return;
         }
         ex.json(HttpResponseStatus.OK, body(node, cluster.current()));

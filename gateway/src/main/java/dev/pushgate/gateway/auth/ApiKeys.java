@@ -39,18 +39,36 @@ public final class ApiKeys {
         return new Entry(key.getBytes(StandardCharsets.UTF_8), scopes);
     }
 
-    /** Whether the header carries a key with {@code scope}. */
-    public boolean accepts(String authorization, String scope) {
+    /** What {@link #check} found in an {@code Authorization} header. */
+    public enum Verdict {
+        /** A configured key that carries the scope. */
+        ALLOWED,
+        /** No bearer key, or one that is not configured (HTTP 401). */
+        UNKNOWN_KEY,
+        /** A configured key without the scope asked for (HTTP 403). */
+        MISSING_SCOPE
+    }
+
+    /** Whether the header carries a configured key, and whether that key has {@code scope}. */
+    public Verdict check(String authorization, String scope) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
+            return Verdict.UNKNOWN_KEY;
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        boolean ok = false;
+        boolean known = false;
+        boolean scoped = false;
         for (Entry e : entries) {
             // Compare every key, so timing does not tell which one (or whether any) matched.
-            ok |= MessageDigest.isEqual(e.key(), presented) && e.scopes().contains(scope);
+            boolean match = MessageDigest.isEqual(e.key(), presented);
+            known |= match;
+            scoped |= match && e.scopes().contains(scope);
         }
-        return ok;
+        return scoped ? Verdict.ALLOWED : known ? Verdict.MISSING_SCOPE : Verdict.UNKNOWN_KEY;
+    }
+
+    /** Whether the header carries a key with {@code scope}. */
+    public boolean accepts(String authorization, String scope) {
+        return check(authorization, scope) == Verdict.ALLOWED;
     }
 
     /** Whether the header carries any configured key (whatever its scopes). */

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,8 +23,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * "tail -f in the browser" (seed 001): polls a growing file and publishes the new lines to topic {@code demo.tail}
- * as {@code {"lines":[...]}}. With no file configured it tails a demo log it appends to itself once a second.
- * Runs on its own thread: file reads block, event loops must not.
+ * as {@code {"node":"<node id>","lines":[...]}}. With no file configured it tails a demo log it appends to itself once
+ * a second. With several nodes on one channel layer only one of them tails, so pages see one coherent stream: the
+ * holder of the {@value #LEASE} lease in the {@link DemoStore} (taken for {@link #LEASE_TTL}, renewed every
+ * {@link #RENEW_MILLIS} ms; another node takes over within the TTL when it stops renewing). The others keep their
+ * position at the end of their file, so a node that takes over starts with new lines. Runs on its own thread: file
+ * reads block, event loops must not.
  */
 public final class TailDemo implements AutoCloseable {
     /** The topic new lines are published to. */
@@ -31,8 +36,16 @@ public final class TailDemo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TailDemo.class);
     private static final int MAX_LINES_PER_MESSAGE = 200;
     private static final int MAX_LINE_CHARS = 2000;
+    static final String LEASE = "tail";
+    static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    static final long RENEW_MILLIS = 1000;
 
     private final PublishService publisher;
+    private final DemoStore store;
+    private final String node;
+    /** Whether this node holds the lease (set from the store's callbacks, read on the timer thread). */
+    private volatile boolean leading;
+    private volatile String following;
     private final Path file;
     private final boolean synthetic;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -43,23 +56,26 @@ public final class TailDemo implements AutoCloseable {
     private long position;
     private long counter;
 
-    private TailDemo(PublishService publisher, Path file, boolean synthetic) {
+    private TailDemo(PublishService publisher, DemoStore store, String node, Path file, boolean synthetic) {
         this.publisher = publisher;
+        this.store = store;
+        this.node = node;
         this.file = file;
         this.synthetic = synthetic;
     }
 
-    /** Tails {@code configured}, or a demo log of its own when it is empty. */
-    public static TailDemo start(PublishService publisher, String configured) {
+    /** Tails {@code configured}, or a demo log of its own when it is empty, while node {@code node} holds the lease. */
+    public static TailDemo start(PublishService publisher, DemoStore store, String node, String configured) {
         try {
             boolean synthetic = configured == null || configured.isBlank();
             Path file = synthetic ? Files.createTempFile("pushgate-demo-", ".log") : Path.of(configured);
-            TailDemo demo = new TailDemo(publisher, file, synthetic);
+            TailDemo demo = new TailDemo(publisher, store, node, file, synthetic);
             demo.position = Files.exists(file) ? Files.size(file) : 0;
             if (synthetic) {
                 file.toFile().deleteOnExit();
                 demo.timer.scheduleWithFixedDelay(demo::appendDemoLine, 1, 1, TimeUnit.SECONDS);
             }
+            demo.timer.scheduleWithFixedDelay(demo::renewLease, 0, RENEW_MILLIS, TimeUnit.MILLISECONDS);
             demo.timer.scheduleWithFixedDelay(demo::poll, 250, 250, TimeUnit.MILLISECONDS);
             log.info("tail demo: file={}", file);
             return demo;
@@ -68,7 +84,27 @@ public final class TailDemo implements AutoCloseable {
         }
     }
 
+    /** Takes or renews the lease; on the timer thread, the answer on the store's. */
+    private void renewLease() {
+        try {
+            store.lease(LEASE, node, LEASE_TTL).whenComplete((holder, err) -> {
+                leading = err == null && node.equals(holder);
+                String now = err == null ? holder : null;
+                if (now != null && !now.equals(following)) {
+                    log.info("tail demo: following node={} this={}", now, node);
+                }
+                following = now;
+            });
+        } catch (RuntimeException e) {
+            leading = false;
+            log.debug("tail demo lease failed: error={}", e.toString());
+        }
+    }
+
     private void appendDemoLine() {
+        if (!leading) {
+            return;
+        }
         String[] levels = {"INFO", "INFO", "INFO", "WARN", "DEBUG"};
         String line = LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " "
                 + levels[ThreadLocalRandom.current().nextInt(levels.length)] + " request " + (++counter)
@@ -90,6 +126,10 @@ public final class TailDemo implements AutoCloseable {
                 position = 0; // truncated or rotated: start over
             }
             if (size == position) {
+                return;
+            }
+            if (!leading) {
+                position = size; // another node is followed: its lines are the stream
                 return;
             }
             List<String> lines = new ArrayList<>();
@@ -116,7 +156,7 @@ public final class TailDemo implements AutoCloseable {
     }
 
     private void publish(List<String> lines) {
-        StringBuilder sb = new StringBuilder("{\"lines\":[");
+        StringBuilder sb = new StringBuilder("{\"node\":").append(ProtocolCodec.quote(node)).append(",\"lines\":[");
         for (int i = 0; i < lines.size(); i++) {
             sb.append(i == 0 ? "" : ",").append(ProtocolCodec.quote(lines.get(i)));
         }

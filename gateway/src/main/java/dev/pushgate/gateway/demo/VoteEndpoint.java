@@ -11,34 +11,46 @@ import dev.pushgate.gateway.publish.PublishSource;
 import dev.pushgate.protocol.ErrorCode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The live vote from the seeds: {@code GET /demo/vote} returns the current counts, {@code POST /demo/vote} with
  * {@code {"candidate":"1"}} adds a vote and publishes the whole snapshot to topic {@code demo.vote}, so every open
- * page updates. Each snapshot carries a rising {@code version}; pages keep the newest they have seen. Counts live in
- * this node's memory (a demo, not a ballot box).
+ * page on every node updates once. Counts live in the channel layer ({@link DemoStore}), so every node answers the
+ * same ones; each snapshot carries the poll's {@code version} (the number of votes so far, cluster-wide), and pages
+ * keep the newest they have seen. Every click counts (a demo, not a ballot box). Stateless.
  */
 public final class VoteEndpoint implements HttpEndpoint {
     /** The topic snapshots are published to. */
     public static final String TOPIC = "demo.vote";
+    /** The poll's name in the store. */
+    static final String POLL = "demo";
+    private static final Logger log = LoggerFactory.getLogger(VoteEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> NAMES = names();
+    private static final List<String> IDS = List.copyOf(NAMES.keySet());
 
     private final PublishService publisher;
-    private final Map<String, String> names = new LinkedHashMap<>();
-    private final Map<String, Long> counts = new LinkedHashMap<>();
-    private long version;
+    private final DemoStore store;
 
-    public VoteEndpoint(PublishService publisher) {
+    public VoteEndpoint(PublishService publisher, DemoStore store) {
         this.publisher = publisher;
+        this.store = store;
+    }
+
+    private static Map<String, String> names() {
+        Map<String, String> names = new LinkedHashMap<>();
         names.put("1", "Ada Lovelace");
         names.put("2", "Grace Hopper");
         names.put("3", "Alan Turing");
-        names.keySet().forEach(id -> counts.put(id, 0L));
+        return names;
     }
 
     @Override
@@ -54,7 +66,7 @@ public final class VoteEndpoint implements HttpEndpoint {
     @Override
     public void handle(HttpExchange ex) {
         if (ex.request().method().equals(HttpMethod.GET)) {
-            ex.json(HttpResponseStatus.OK, snapshot());
+            store.tally(POLL, IDS).whenComplete((tally, err) -> answer(ex, tally, err));
             return;
         }
         String candidate;
@@ -64,25 +76,37 @@ public final class VoteEndpoint implements HttpEndpoint {
         } catch (IOException e) {
             candidate = null;
         }
-        if (candidate == null || !names.containsKey(candidate)) {
+        if (candidate == null || !NAMES.containsKey(candidate)) {
             ex.error(HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "body must be {\"candidate\":\"<id>\"} with a known id");
             return;
         }
-        byte[] snapshot;
-        synchronized (this) {
-            counts.merge(candidate, 1L, Long::sum);
-            snapshot = snapshot();
-            // Published under the lock so snapshots enter the channel layer in version order.
-            publisher.publish(TOPIC, snapshot, PublishSource.INTERNAL);
-        }
-        ex.json(HttpResponseStatus.OK, snapshot);
+        store.vote(POLL, candidate, IDS).whenComplete((tally, err) -> {
+            if (err == null) {
+                publisher.publish(TOPIC, snapshot(tally), PublishSource.INTERNAL).whenComplete((p, e) -> {
+                    if (e != null) {
+                        log.debug("vote snapshot not published: error={}", e.toString());
+                    }
+                });
+            }
+            answer(ex, tally, err);
+        });
     }
 
-    private synchronized byte[] snapshot() {
+    private static void answer(HttpExchange ex, DemoStore.Tally tally, Throwable err) {
+        if (err != null) {
+            ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, "the channel layer is unavailable");
+            return;
+        }
+        ex.json(HttpResponseStatus.OK, snapshot(tally));
+    }
+
+    /** {@code {"version":n,"candidates":[{"id":..,"name":..,"count":..}]}}. */
+    static byte[] snapshot(DemoStore.Tally tally) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("version", ++version);
+        root.put("version", tally.version());
         ArrayNode list = root.putArray("candidates");
-        names.forEach((id, name) -> list.addObject().put("id", id).put("name", name).put("count", counts.get(id)));
+        NAMES.forEach((id, name) -> list.addObject().put("id", id).put("name", name)
+                .put("count", tally.counts().getOrDefault(id, 0L)));
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * everything else is answered here by the endpoint registered for its exact path, the static files, or a JSON
  * error (400 malformed, including a target that does not percent-decode and an upgrade request that fails
  * {@link UpgradeRequestCheck}; 404 unknown path; 405 wrong method; 426 a plain request on the WebSocket path or a
- * {@code Sec-WebSocket-Version} other than 13).
+ * {@code Sec-WebSocket-Version} other than 13; 403 an {@code Origin} not allowed, logged by {@link RefusedOrigins}).
  * Stateless and shared by every channel.
  */
 @ChannelHandler.Sharable
@@ -41,6 +41,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Map<String, HttpEndpoint> endpoints;
     private final StaticFiles files;
     private final GatewayMetrics metrics;
+    private final RefusedOrigins refusedOrigins = new RefusedOrigins(System::nanoTime);
 
     HttpRouter(boolean echoEnabled, OriginPolicy origins, TokenVerifier tokens, Map<String, HttpEndpoint> endpoints,
                StaticFiles files, GatewayMetrics metrics) {
@@ -105,6 +106,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             String origin = req.headers().get(HttpHeaderNames.ORIGIN);
             if (!origins.allows(origin, req.headers().get(HttpHeaderNames.HOST))) {
                 metrics.handshakeFailure("origin");
+                refusedOrigins.refused(origin, req.headers().get(HttpHeaderNames.HOST));
                 exchange(ctx, req, query, "ws").error(HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
                         "origin not allowed");
                 return;
