@@ -274,6 +274,47 @@ class SseAndPollTest {
         assertEquals(200, clientPublish(secured, null, "chat.open").statusCode(), "chat: anonymous client publish");
     }
 
+    @Test
+    void anSseStreamThatCannotKeepUpIsEndedAndFreesItsSlot() throws Exception {
+        Gateway g = TestGateways.start(Map.of("outbound.max-buffer", "16KiB", "outbound.socket-send-buffer", "8KiB"));
+        try (java.net.Socket raw = new java.net.Socket()) {
+            raw.setReceiveBufferSize(4096);
+            raw.connect(new java.net.InetSocketAddress("127.0.0.1", g.port()), 5000);
+            raw.getOutputStream().write(("GET /sse?topic=chat.slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            dev.pushgate.gateway.testing.Await.until(Duration.ofSeconds(5),
+                    () -> metric(g, "pushgate_connections{transport=\"sse\"}") == 1, () -> "the stream is open");
+            String pad = "x".repeat(4000);
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 100; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"topic\":\"chat.slow\",\"data\":{\"p\":\"")
+                        .append(pad).append("\"}}");
+            }
+            // The reader never reads: the stream falls behind and is ended, not left to skip messages.
+            for (int round = 0; round < 20 && metric(g, "pushgate_connections{transport=\"sse\"}") > 0; round++) {
+                assertEquals(200, Http.publish(TestGateways.httpUrl(g), batch + "]").statusCode());
+            }
+            dev.pushgate.gateway.testing.Await.until(Duration.ofSeconds(10),
+                    () -> metric(g, "pushgate_connections{transport=\"sse\"}") == 0, () -> "the slow stream ended");
+            assertTrue(metric(g, "pushgate_slow_consumer_closes_total") >= 1);
+        } finally {
+            g.close();
+        }
+    }
+
+    private static double metric(Gateway g, String series) {
+        try {
+            for (String line : Http.get(TestGateways.httpUrl(g) + "/metrics").body().split("\n")) {
+                if (line.startsWith(series + " ")) {
+                    return Double.parseDouble(line.substring(series.length() + 1).trim());
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String url(Gateway g, String pathAndQuery) {
         return TestGateways.httpUrl(g) + pathAndQuery;
     }
