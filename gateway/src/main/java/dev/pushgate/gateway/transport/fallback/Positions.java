@@ -27,6 +27,8 @@ public final class Positions {
     private final Map<String, StreamPosition> positions = new LinkedHashMap<>();
     private final Map<String, byte[]> seqPrefixes = new LinkedHashMap<>();
     private String token;
+    /** Scratch for a frame's head: the longest seq prefix (topic at most 255 characters) plus 20 digits. */
+    private final byte[] head = new byte[ProtocolCodec.messageSeqPrefix("").length + 255 + 21];
 
     /** The request's topics, each starting at {@code from.get(topic)} (absent or {@code null}: not known yet). */
     public Positions(List<String> topics, Map<String, StreamPosition> from) {
@@ -85,30 +87,40 @@ public final class Positions {
         return token;
     }
 
-    private static long numberAfter(ByteBuf frame, byte[] prefix) {
-        if (!startsWith(frame, prefix)) {
+    /**
+     * The number right after {@code prefix} at the frame's start, or -1. Reads the frame's head with one bulk copy
+     * (a leak-tracking wrapper records every single access).
+     */
+    private long numberAfter(ByteBuf frame, byte[] prefix) {
+        int n = Math.min(head.length, frame.readableBytes());
+        if (n <= prefix.length) {
             return -1;
         }
-        int at = frame.readerIndex() + prefix.length;
-        int end = frame.readerIndex() + frame.readableBytes();
+        frame.getBytes(frame.readerIndex(), head, 0, n);
+        for (int i = 0; i < prefix.length; i++) {
+            if (head[i] != prefix[i]) {
+                return -1;
+            }
+        }
         long v = 0;
-        for (int i = at; i < end; i++) {
-            byte b = frame.getByte(i);
+        for (int i = prefix.length; i < n; i++) {
+            byte b = head[i];
             if (b < '0' || b > '9') {
-                return i == at ? -1 : v;
+                return i == prefix.length ? -1 : v;
             }
             v = v * 10 + (b - '0');
         }
         return -1;
     }
 
-    private static boolean startsWith(ByteBuf frame, byte[] prefix) {
-        if (frame.readableBytes() <= prefix.length) {
+    private boolean startsWith(ByteBuf frame, byte[] prefix) {
+        int n = prefix.length;
+        if (frame.readableBytes() <= n) {
             return false;
         }
-        int at = frame.readerIndex();
-        for (int i = 0; i < prefix.length; i++) {
-            if (frame.getByte(at + i) != prefix[i]) {
+        frame.getBytes(frame.readerIndex(), head, 0, n);
+        for (int i = 0; i < n; i++) {
+            if (head[i] != prefix[i]) {
                 return false;
             }
         }
