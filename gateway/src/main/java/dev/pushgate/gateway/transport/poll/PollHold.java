@@ -61,6 +61,9 @@ final class PollHold implements Subscriber, Transport {
         this.positions = new Positions(req.topics(), req.since());
         onClose = f -> finish();
         ex.context().channel().closeFuture().addListener(onClose);
+        if (done) {
+            return; // the client was gone already (the listener ran at once)
+        }
         timer = ex.context().executor().schedule(this::answer, timeout.toNanos(), TimeUnit.NANOSECONDS);
         pendingStarts = req.topics().size();
         for (String topic : req.topics()) {
