@@ -302,6 +302,48 @@ class SseAndPollTest {
         }
     }
 
+    @Test
+    void closingASlowStreamDuringFanOutDoesNotMakeTheNextSubscriberMissAMessage() throws Exception {
+        Gateway g = TestGateways.start(Map.of("io-threads", "1", "outbound.max-buffer", "16KiB",
+                "outbound.socket-send-buffer", "8KiB"));
+        String topic = "chat.slow-first";
+        try (java.net.Socket slow = new java.net.Socket()) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new java.net.InetSocketAddress("127.0.0.1", g.port()), 5000);
+            slow.getOutputStream().write(("GET /sse?topic=" + topic + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            dev.pushgate.gateway.testing.Await.until(Duration.ofSeconds(5),
+                    () -> metric(g, "pushgate_connections{transport=\"sse\"}") == 1, () -> "the slow stream is open");
+            try (SseClient fast = SseClient.open(url(g, "/sse?topic=" + topic))) {
+                fast.next(); // its ack: subscribed after the slow one, so it sits behind it on the loop
+                String pad = "y".repeat(60);
+                int published = 0;
+                long expect = 1;
+                for (int round = 0; round < 200 && metric(g, "pushgate_connections{transport=\"sse\"}") > 1; round++) {
+                    StringBuilder batch = new StringBuilder("[");
+                    for (int i = 0; i < 50; i++) {
+                        batch.append(i == 0 ? "" : ",").append("{\"topic\":\"").append(topic)
+                                .append("\",\"data\":{\"p\":\"").append(pad).append("\"}}");
+                    }
+                    assertEquals(200, Http.publish(TestGateways.httpUrl(g), batch + "]").statusCode());
+                    published += 50;
+                    while (expect <= published) {
+                        SseClient.Event ev = fast.poll(10_000);
+                        assertNotNull(ev, "fast stream stalled at " + expect + " ended=" + fast.ended() + " round="
+                                + round + " streams=" + metric(g, "pushgate_connections{transport=\"sse\"}")
+                                + " slowCloses=" + metric(g, "pushgate_slow_consumer_closes_total"));
+                        long seq = ev.data().path("seq").asLong();
+                        assertEquals(expect, seq, "the fast stream misses nothing");
+                        expect++;
+                    }
+                }
+                assertEquals(1.0, metric(g, "pushgate_connections{transport=\"sse\"}"), "the slow one was ended");
+            }
+        } finally {
+            g.close();
+        }
+    }
+
     private static double metric(Gateway g, String series) {
         try {
             for (String line : Http.get(TestGateways.httpUrl(g) + "/metrics").body().split("\n")) {

@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -51,8 +53,9 @@ import java.util.function.Consumer;
  * history could not recover it, then the subscribe {@code ack} (as on WebSocket), then the replayed messages.
  *
  * <p>Slow consumers: SSE cannot skip a message and go on (the client's {@code id:} would jump it), so a stream that
- * is behind (socket over its outbound budget, or refused by the node budget) is ended at once and counted; the
- * browser reconnects with its last {@code id:} and recovers the rest from history. Loop-confined.
+ * is behind (over its outbound budget even after flushing what the batch wrote so far, or refused by the node
+ * budget) is ended at once and counted; the browser reconnects with its last {@code id:} and recovers the rest from
+ * history. Its hub subscriptions are removed in a later task (never inside the fan-out's loop). Loop-confined.
  */
 final class SseStream implements Subscriber, Transport {
     private static final Logger log = LoggerFactory.getLogger(SseStream.class);
@@ -169,6 +172,11 @@ final class SseStream implements Subscriber, Transport {
             return false;
         }
         boolean writable = ctx.channel().isWritable();
+        if (!writable) {
+            // Over its budget in the middle of a batch: a reader that keeps up takes what is written so far now.
+            ctx.flush();
+            writable = ctx.channel().isWritable();
+        }
         if (!writable || account.refused()) {
             frame.release();
             wire.release();
@@ -255,10 +263,16 @@ final class SseStream implements Subscriber, Transport {
         if (heartbeat != null) {
             heartbeat.cancel(false);
         }
-        for (Subscription sub : subscriptions.values()) {
-            services.hub().unsubscribe(sub);
-        }
+        // Not now: this may run inside the fan-out's loop over the topic's subscribers (a slow stream closed from
+        // deliver, whose close future notifies at once), which the removal would reorder under it.
+        List<Subscription> leaving = List.copyOf(subscriptions.values());
         subscriptions.clear();
+        Runnable leave = () -> leaving.forEach(services.hub()::unsubscribe);
+        try {
+            ctx.executor().execute(leave);
+        } catch (RejectedExecutionException e) {
+            leave.run(); // the loop is shutting down: nothing is delivering any more
+        }
         if (req != null) {
             req.auth().closed();
         }
