@@ -50,6 +50,25 @@ public final class HttpExchange {
         this.metrics = metrics;
     }
 
+    /** The connection's context (for transports that keep the response open: SSE, a held poll). */
+    public ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    /**
+     * Takes over the answer for a streaming response (SSE): counts {@code status} and releases the request; the
+     * caller writes the response head and its content itself. Returns false when already answered.
+     */
+    public boolean stream(HttpResponseStatus status) {
+        if (answered) {
+            return false;
+        }
+        answered = true;
+        request.release();
+        metrics.httpRequest(route, status.code());
+        return true;
+    }
+
     public FullHttpRequest request() {
         return request;
     }

@@ -261,7 +261,11 @@ public final class ConfigLoader {
                 metricsPort(),
                 new GatewayConfig.Admin(bool("admin.enabled"), statsInterval()),
                 new GatewayConfig.Log(choice("log.format", GatewayConfig.LogFormat.class), logLevel(),
-                        bool("log.access")));
+                        bool("log.access")),
+                new GatewayConfig.Fallback(duration("sse.retry"), integer("sse.max-streams", 1, Integer.MAX_VALUE),
+                        integer("sse.max-streams-per-ip", 0, Integer.MAX_VALUE), pollTimeout(),
+                        integer("poll.max-polls", 1, Integer.MAX_VALUE),
+                        integer("poll.max-polls-per-ip", 0, Integer.MAX_VALUE)));
     }
 
     private int metricsPort() {
@@ -278,6 +282,14 @@ public final class ConfigLoader {
         Duration d = duration("http.request-timeout");
         if (d.toMillis() < 100) {
             throw new ConfigException(label("http.request-timeout") + ": must be at least 100ms");
+        }
+        return d;
+    }
+
+    private Duration pollTimeout() {
+        Duration d = duration("poll.timeout");
+        if (d.toMillis() < 10) {
+            throw new ConfigException(label("poll.timeout") + ": must be at least 10ms");
         }
         return d;
     }

@@ -36,7 +36,8 @@ public record GatewayConfig(
         NamespacePolicies namespaces,
         int metricsPort,
         Admin admin,
-        Log log) {
+        Log log,
+        Fallback fallback) {
 
     /** The channel layer behind the hub. */
     public enum Layer { MEMORY, REDIS }
@@ -103,6 +104,13 @@ public record GatewayConfig(
 
     /** Log output; the command line applies it to Logback (an embedding application keeps its own logging). */
     public record Log(LogFormat format, String level, boolean access) { }
+
+    /**
+     * The HTTP fallback transports: the SSE {@code retry:}, stream caps, the long-poll hold time and poll caps (per IP
+     * 0: no cap).
+     */
+    public record Fallback(Duration sseRetry, int sseMaxStreams, int sseMaxStreamsPerIp, Duration pollTimeout,
+                           int pollMaxPolls, int pollMaxPollsPerIp) { }
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }

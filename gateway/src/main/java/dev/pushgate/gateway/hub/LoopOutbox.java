@@ -40,6 +40,9 @@ final class LoopOutbox implements Runnable {
     private final FanoutMetrics metrics;
     private final ArrayList<Subscriber> touched = new ArrayList<>();
     private final WireFrames wireFrames;
+    private final ByteBufAllocator alloc;
+    /** The current publication prepared per {@link WireFormat} (by ordinal), built on first use; reset per delivery. */
+    private final ByteBuf[] prepared = new ByteBuf[WireFormat.values().length];
     private final OutboundBudget budget;
     private final LoopBudget loopBudget;
     private long lastWarnNanos;
@@ -49,6 +52,7 @@ final class LoopOutbox implements Runnable {
     LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics,
                ByteBufAllocator alloc, OutboundBudget budget) {
         this.wireFrames = new WireFrames(alloc);
+        this.alloc = alloc;
         this.budget = budget;
         this.loopBudget = budget.loop(loop);
         this.loop = loop;
@@ -118,16 +122,14 @@ final class LoopOutbox implements Runnable {
 
     /** Writes one publication to this loop's subscribers of its topic; never throws, always releases the frame. */
     private void deliver(Delivery d) {
-        ByteBuf wire = null;
         try {
             ArrayList<Subscriber> subs = d.entry().shards[index];
             if (subs == null || subs.isEmpty()) {
                 return;
             }
-            wire = wireFrames.encode(d.frame());
             int written = 0;
             for (int i = 0; i < subs.size(); i++) {
-                if (deliverTo(subs.get(i), d, wire)) {
+                if (deliverTo(subs.get(i), d)) {
                     written++;
                 }
             }
@@ -138,16 +140,30 @@ final class LoopOutbox implements Runnable {
         } catch (Throwable t) {
             fault("publication", t);
         } finally {
-            if (wire != null) {
-                wire.release();
+            for (int i = 0; i < prepared.length; i++) {
+                if (prepared[i] != null) {
+                    prepared[i].release();
+                    prepared[i] = null;
+                }
             }
             d.frame().release();
         }
     }
 
+    /** The publication in {@code format}, built the first time a subscriber of that format asks for it. */
+    private ByteBuf prepared(WireFormat format, ByteBuf frame) {
+        ByteBuf p = prepared[format.ordinal()];
+        if (p == null) {
+            p = format == WireFormat.WEBSOCKET ? wireFrames.encode(frame) : SseEvents.encode(alloc, frame);
+            prepared[format.ordinal()] = p;
+        }
+        return p;
+    }
+
     /** One subscriber's share of a publication; a subscriber that throws is counted and skipped. */
-    private boolean deliverTo(Subscriber s, Delivery d, ByteBuf wire) {
+    private boolean deliverTo(Subscriber s, Delivery d) {
         try {
+            ByteBuf wire = prepared(s.format(), d.frame());
             // The subscriber owns both duplicates from here on, whatever it does (see Subscriber#deliver).
             if (!s.deliver(d.frame().retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
                     d.entry().skipWhenSlow)) {

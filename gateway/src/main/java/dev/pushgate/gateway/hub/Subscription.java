@@ -202,6 +202,11 @@ public final class Subscription implements Subscriber {
     }
 
     @Override
+    public WireFormat format() {
+        return target.format();
+    }
+
+    @Override
     public void flush() {
         target.flush();
     }

@@ -28,6 +28,7 @@ public final class GatewayMetrics implements FanoutMetrics {
 
     private final MeterRegistry registry;
     private final AtomicInteger wsConnections = new AtomicInteger();
+    private final java.util.List<AtomicInteger> transportGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Counter opened;
     private final Map<PublishSource, Counter> messagesIn = new EnumMap<>(PublishSource.class);
     private final Counter messagesOut;
@@ -159,6 +160,16 @@ public final class GatewayMetrics implements FanoutMetrics {
         tagged.computeIfAbsent("closed:" + tag, k -> Counter.builder(MeterNames.CONNECTIONS_CLOSED)
                 .tag("transport", "websocket").tag("code", tag)
                 .description("Connections closed, by close code").register(registry)).increment();
+    }
+
+    /**
+     * Registers the open-connections gauge of another transport ({@code sse}, {@code poll}): {@code open} is read
+     * at scrape time (held strongly here).
+     */
+    public void transportConnections(String transport, AtomicInteger open) {
+        transportGauges.add(open);
+        Gauge.builder(MeterNames.CONNECTIONS, open, AtomicInteger::get).tag("transport", transport)
+                .description("Open connections").register(registry);
     }
 
     /** Open WebSocket connections. */

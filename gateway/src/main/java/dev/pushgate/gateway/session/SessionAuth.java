@@ -17,27 +17,28 @@ import java.util.concurrent.Future;
 /**
  * One session's identity and permissions: the token presented at the upgrade or with {@code connect}, its refresh,
  * the warning before it expires and the close at expiry (4501), and the subscribe/publish decisions. With no token
- * keys configured, everything is decided by the namespace policies alone. Loop-confined, like its session.
+ * keys configured, everything is decided by the namespace policies alone. Loop-confined, like its session. The SSE
+ * and long-poll transports use it too (with a token from the request), so every transport decides alike.
  */
-final class SessionAuth {
+public final class SessionAuth {
     private final Transport transport;
     private final SessionServices services;
     private Claims claims;
     private Future<?> warning;
     private Future<?> expiry;
 
-    SessionAuth(Transport transport, SessionServices services) {
+    public SessionAuth(Transport transport, SessionServices services) {
         this.transport = transport;
         this.services = services;
     }
 
     /** The user id of a verified token, or null. */
-    String user() {
+    public String user() {
         return claims == null ? null : claims.user();
     }
 
     /** A token already verified at the upgrade (query parameter). */
-    void authenticated(Claims verified) {
+    public void authenticated(Claims verified) {
         claims = verified;
         scheduleExpiry();
     }
@@ -86,7 +87,7 @@ final class SessionAuth {
     }
 
     /** Throws the documented refusal when this connection may not subscribe to {@code topic}. */
-    void checkSubscribe(String topic, Long requestId) throws ProtocolException {
+    public void checkSubscribe(String topic, Long requestId) throws ProtocolException {
         if (!services.adminEnabled() && Topics.namespace(topic).equals(NamespacePolicies.INTERNAL_NAMESPACE)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN,
                     "namespace '" + NamespacePolicies.INTERNAL_NAMESPACE + "' is reserved", requestId);
@@ -101,7 +102,7 @@ final class SessionAuth {
     }
 
     /** Throws the documented refusal when this connection may not publish to {@code topic}. */
-    void checkPublish(String topic, Long requestId) throws ProtocolException {
+    public void checkPublish(String topic, Long requestId) throws ProtocolException {
         if (claims != null && claims.mayPublish(topic)) {
             return;
         }
@@ -115,7 +116,7 @@ final class SessionAuth {
     }
 
     /** Cancels the timers (the connection is gone). */
-    void closed() {
+    public void closed() {
         cancel();
     }
 

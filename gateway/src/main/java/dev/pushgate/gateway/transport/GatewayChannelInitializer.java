@@ -3,6 +3,11 @@ package dev.pushgate.gateway.transport;
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.session.SessionServices;
+import dev.pushgate.gateway.transport.fallback.ClientPublishEndpoint;
+import dev.pushgate.gateway.transport.fallback.RequestSlots;
+import dev.pushgate.gateway.transport.poll.PollEndpoint;
+import dev.pushgate.gateway.transport.sse.SseEndpoint;
+import dev.pushgate.gateway.transport.sse.SseInboundDiscard;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -33,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** Idle HTTP keep-alive connections (and connections that never send a request) are closed after this. */
     private static final int HTTP_IDLE_SECONDS = 60;
+    private static final SseInboundDiscard SSE_DISCARD = new SseInboundDiscard();
 
     private final GatewayConfig config;
     private final SessionServices services;
@@ -53,8 +59,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.tls = null;
         this.services = services;
         this.origins = new OriginPolicy(config.ws().allowedOrigins());
-        this.router = new HttpRouter(config.ws().echoEnabled(), origins, services.tokens(), routes.endpoints(),
-                routes.files(), services.metrics());
+        this.router = new HttpRouter(config.ws().echoEnabled(), origins, services.tokens(),
+                withFallbacks(routes.endpoints(), config, services, budget), routes.files(), services.metrics());
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
                 services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
@@ -75,6 +81,36 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                         .withUTF8Validator(true)
                         .build())
                 .build();
+    }
+
+    /** The routes plus the SSE, long-poll and client-publish endpoints (they need the pipeline and the origins). */
+    private java.util.Map<String, dev.pushgate.gateway.api.HttpEndpoint> withFallbacks(
+            java.util.Map<String, dev.pushgate.gateway.api.HttpEndpoint> endpoints, GatewayConfig config,
+            SessionServices services, OutboundBudget budget) {
+        GatewayConfig.Fallback f = config.fallback();
+        var all = new java.util.HashMap<>(endpoints);
+        all.put(SseEndpoint.PATH, new SseEndpoint(services, origins,
+                new RequestSlots("sse", f.sseMaxStreams(), f.sseMaxStreamsPerIp(), services.metrics()), budget,
+                f.sseRetry(), config.heartbeat().interval(), GatewayChannelInitializer::streaming));
+        all.put(PollEndpoint.PATH, new PollEndpoint(services, origins,
+                new RequestSlots("poll", f.pollMaxPolls(), f.pollMaxPollsPerIp(), services.metrics()),
+                f.pollTimeout()));
+        all.put(ClientPublishEndpoint.PATH, new ClientPublishEndpoint(services, origins));
+        return all;
+    }
+
+    /**
+     * An SSE stream started (its response head is written): the connection's last response never ends, so the
+     * HTTP timers and the one-request flow control go, and whatever the client still sends is discarded unread
+     * (reading goes on, so a closed peer is noticed at once).
+     */
+    private static void streaming(ChannelHandlerContext ctx) {
+        ChannelPipeline p = ctx.pipeline();
+        p.addBefore(HandlerNames.HTTP_CODEC, HandlerNames.SSE_DISCARD, SSE_DISCARD);
+        p.remove(HandlerNames.HTTP_IDLE);
+        p.remove(HandlerNames.HTTP_TIMEOUT);
+        p.remove(HandlerNames.HTTP_GATE);
+        p.remove(HandlerNames.HTTP_FLOW);
     }
 
     private GatewayChannelInitializer(GatewayChannelInitializer plain, TlsContexts tls) {

@@ -12,6 +12,8 @@ package dev.pushgate.gateway.transport;
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
  *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → ws-backpressure → rsv-check
  *     → heartbeat → ws-protocol → ws-aggregator → ws-session
+ * SSE (once a stream's response head is written: the HTTP timers and flow control go):
+ *   [tls] → limits → sse-discard → http-codec → http-aggregator → [cors] → http-router → ...
  * The separate metrics port (metrics.port, {@link MetricsChannelInitializer}):
  *   http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → http-router
  * </pre>
@@ -34,6 +36,7 @@ public final class HandlerNames {
     public static final String WS_BACKPRESSURE = "ws-backpressure";
     public static final String HEARTBEAT = "heartbeat";
     public static final String WS_SESSION = "ws-session";
+    public static final String SSE_DISCARD = "sse-discard";
 
     private HandlerNames() {
     }

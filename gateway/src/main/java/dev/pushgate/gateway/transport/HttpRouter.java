@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 
@@ -57,6 +58,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
+            // The codec discards everything after a bad request: the connection cannot carry another one.
+            HttpUtil.setKeepAlive(req, false);
             exchange(ctx, req, RequestTargets.undecoded(req.uri()), "invalid").error(HttpResponseStatus.BAD_REQUEST,
                     ErrorCode.BAD_REQUEST, "malformed HTTP request");
             return;

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * only same-origin pages (Origin host:port equals the Host header) and clients that send no Origin (backends,
  * native apps) pass; {@code *} lets any origin in; otherwise the Origin must be in the list. Immutable.
  */
-final class OriginPolicy {
+public final class OriginPolicy {
     private final boolean any;
     private final Set<String> allowed;
 
@@ -21,7 +21,7 @@ final class OriginPolicy {
     }
 
     /** Whether a request with this {@code Origin} (may be null) and {@code Host} header may upgrade. */
-    boolean allows(String origin, String host) {
+    public boolean allows(String origin, String host) {
         if (origin == null || any) {
             return true;
         }
