@@ -148,7 +148,7 @@
     this._nextId = 1;
     this._pending = new Map();   // request id -> {op, topic, resolve, reject, timer}
     this._subs = new Map();      // topic -> {handlers, acked, inflight, waiters, lastSeq, epoch, everAcked}
-    this._cursor = null;         // SSE / long-poll: {transport, token} the server's position token
+    this._cursor = null;         // SSE / long-poll: {token}, the server's position token (the same for both)
     this._listeners = {};
     this._attempt = 0;
     this._connectedAt = 0;
@@ -367,6 +367,9 @@
           'pushgate: the gateway refused the connection (' + where + (httpStatus ? ', HTTP ' + httpStatus : '')
           + (httpStatus === 401 ? '): the connection token was refused'
             : '): is this page\'s origin ' + origin + ' in ws.allowed-origins?') + ' Not reconnecting.');
+      } else if (verdict === 'bad_position' && !this._cursor) {
+        this._terminal(REFUSED, 'request refused', 'bad_request', 'pushgate: the gateway refused the request ('
+          + where + ', HTTP 400): check the topics. Not reconnecting.');
       } else if (verdict === 'missing' && this._order.length === 1) {
         this._terminal(REFUSED, 'transport not served', 'unsupported_transport',
           'pushgate: the gateway does not serve ' + where + ' (HTTP ' + httpStatus + '). Not reconnecting.');
@@ -387,6 +390,9 @@
     }
     if (status === 404 || status === 405 || status === 501) {
       return 'missing';
+    }
+    if (status === 429 || status === 503) {
+      return 'busy';
     }
     if (status === 400) {
       return 'bad_position';
@@ -536,7 +542,6 @@
       // This transport does not get through but the gateway answers: the next one, soon (jittered, no storm).
       this._tier++;
       this._downgradedAt = Date.now();
-      this._cursor = null;
       delay = backoffDelay(0, o.backoffBase, o.backoffCap);
     } else {
       if (verdict === 'bad_position') {
@@ -1039,20 +1044,22 @@
     });
   }
 
-  /** Server-Sent Events: `GET /sse?topic=..&topic=..[&lastEventId=TOKEN][&token=JWT]`, one EventSource at a time. */
+  /**
+   * Server-Sent Events: `GET /sse?topic=..&topic=..[&lastEventId=TOKEN][&token=JWT]`, one EventSource at a time.
+   * Each event's data is a server frame: per topic an `ack` (its position and, when resuming, `recovered`; a `gap`
+   * before it when recovery was impossible), then `message`s; the event id is the position token.
+   */
   function SseDriver(client, token) {
     this.client = client;
     this.token = token;
     this.source = null;
     this.stopped = false;
     this.connected = false;
-    this.settleTimer = null;
   }
 
   SseDriver.prototype.url = function () {
     const c = this.client;
-    const resumed = !!(c._cursor && c._cursor.transport === 'sse');
-    this.resumed = resumed;
+    const resumed = !!c._cursor;
     const params = requestTopics(c, resumed).map((t) => ['topic', t]);
     if (resumed) {
       params.push(['lastEventId', c._cursor.token]);
@@ -1073,21 +1080,14 @@
     }
     const url = this.url();
     const source = this.source = new Ctor(url);
-    this.pendingReport = this.resumed;
-    this.gapTopics = [];
     source.onopen = () => {
       if (source !== this.source || this.stopped) {
         return;
       }
       c._lastReceived = Date.now();
-      markSubscribed(c);
       if (!this.connected) {
         this.connected = true;
         c._onTransportConnected({ transport: 'sse' });
-      }
-      if (this.pendingReport) {
-        // `gap` comes first when the position could not be resumed; no event at all for a while means it did.
-        this.settleTimer = setTimeout(() => this.report(), 1000);
       }
     };
     const onEvent = (ev) => {
@@ -1106,17 +1106,16 @@
         msg.op = ev.type;
       }
       if (ev.lastEventId) {
-        c._cursor = { transport: 'sse', token: ev.lastEventId };
+        c._cursor = { token: ev.lastEventId };
         c._subs.forEach((sub) => { sub.coveredBy = c._cursor; });
       }
-      if (this.pendingReport) {
-        if (msg.op === 'gap') {
-          this.gapTopics.push(msg.topic);
-        } else {
-          this.report();
-        }
+      if (msg && msg.op === 'ack') {
+        this.onAck(msg);
+      } else if (msg && msg.op === 'error') {
+        c._emit('error', pushgateError(msg.code || 'error', msg.message || msg.code || 'error'));
+      } else {
+        c._onPush(msg);
       }
-      c._onPush(msg);
     };
     source.onmessage = onEvent;
     ['gap', 'join', 'leave', 'skipped', 'expiring'].forEach((name) => source.addEventListener(name, onEvent));
@@ -1137,11 +1136,29 @@
     };
   };
 
-  SseDriver.prototype.report = function () {
-    clearTimeout(this.settleTimer);
-    if (this.pendingReport) {
-      this.pendingReport = false;
-      resumeReport(this.client, true, this.gapTopics);
+  /** A topic's subscription started: like a WebSocket subscribe ack (position, recovered). */
+  SseDriver.prototype.onAck = function (ack) {
+    const c = this.client;
+    const sub = c._subs.get(ack.topic);
+    if (!sub) {
+      return;
+    }
+    const recovered = typeof ack.recovered === 'boolean' ? ack.recovered : null;
+    if (typeof ack.epoch === 'string' && recovered !== true) {
+      sub.epoch = ack.epoch;
+      sub.lastSeq = typeof ack.seq === 'number' ? ack.seq : null;
+    }
+    if (sub.acked) {
+      // the stream was reopened for another topic set: only a loss is news
+      if (recovered === false) {
+        c._emit('recovered', { topic: ack.topic, recovered: false, epoch: ack.epoch, seq: ack.seq });
+      }
+      return;
+    }
+    const renewal = sub.everAcked;
+    c._subscribed(ack.topic, sub, renewal);
+    if (recovered !== null || renewal) {
+      c._emit('recovered', { topic: ack.topic, recovered: recovered === true, epoch: ack.epoch, seq: ack.seq });
     }
   };
 
@@ -1168,7 +1185,6 @@
   };
 
   SseDriver.prototype.closeSource = function () {
-    clearTimeout(this.settleTimer);
     if (this.source) {
       this.source.onopen = this.source.onmessage = this.source.onerror = null;
       this.source.close();
@@ -1206,7 +1222,7 @@
       c._afterClose(1006, 'no fetch', false, false, 'missing');
       return;
     }
-    const resumed = !!(c._cursor && c._cursor.transport === 'poll');
+    const resumed = !!c._cursor;
     const params = requestTopics(c, resumed && !this.connected).map((t) => ['topic', t]);
     if (resumed) {
       params.push(['since', c._cursor.token]);
@@ -1252,7 +1268,7 @@
     const c = this.client;
     c._lastReceived = Date.now();
     if (typeof body.since === 'string') {
-      c._cursor = { transport: 'poll', token: body.since };
+      c._cursor = { token: body.since };
     }
     markSubscribed(c);
     if (!this.connected) {
@@ -1261,9 +1277,11 @@
     }
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const gapTopics = [];
-    for (let i = 0; i < messages.length && messages[i] && messages[i].op === 'gap'; i++) {
-      gapTopics.push(messages[i].topic);
-    }
+    messages.forEach((m) => {
+      if (m && m.op === 'gap') {
+        gapTopics.push(m.topic);
+      }
+    });
     resumeReport(c, reporting, gapTopics);
     messages.forEach((msg) => {
       if (!this.stopped && msg) {
