@@ -50,6 +50,8 @@
   const TRANSPORTS = ['websocket', 'sse', 'poll'];
   /** The close code reported for a handshake the gateway refused (origin, token) and a transport it lacks. */
   const REFUSED = 1008;
+  /** A long-poll still unanswered after this long is held by the gateway: nothing to replay, subscribed. */
+  const POLL_HELD_MS = 1000;
 
   const DEFAULTS = {
     url: null,               // default ws(s)://<location.host>/ws; a path like '/ws' is resolved against the page
@@ -1234,7 +1236,15 @@
     }
     const abort = this.abort = typeof AbortController !== 'undefined' ? new AbortController() : null;
     this.timer = abort ? setTimeout(() => abort.abort(), c.options.pollTimeout) : null;
-    const reporting = resumed && !this.connected;
+    const state = { reporting: resumed && !this.connected, settled: false };
+    // The gateway answers at once when a poll brings a replay or a gap, and when it has no `since`. A poll still
+    // in flight after a moment is therefore held: its topics are subscribed and resumed with nothing missed.
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => {
+      if (!this.stopped && abort === this.abort) {
+        this.settle(state, []);
+      }
+    }, POLL_HELD_MS);
     fetchFn(url, { headers: headers, cache: 'no-store', credentials: 'omit', signal: abort ? abort.signal : undefined })
       .then((res) => {
         if (!res.ok) {
@@ -1244,6 +1254,7 @@
       })
       .then((answer) => {
         clearTimeout(this.timer);
+        clearTimeout(this.graceTimer);
         if (this.stopped || abort !== this.abort) {
           return;
         }
@@ -1251,12 +1262,13 @@
           this.fail(url, answer.status);
           return;
         }
-        this.deliver(answer.body, reporting);
+        this.deliver(answer.body, state);
         if (!this.stopped) {
           this.poll();
         }
       }, () => {
         clearTimeout(this.timer);
+        clearTimeout(this.graceTimer);
         if (this.stopped || abort !== this.abort) {
           return;
         }
@@ -1264,16 +1276,11 @@
       });
   };
 
-  PollDriver.prototype.deliver = function (body, reporting) {
+  PollDriver.prototype.deliver = function (body, state) {
     const c = this.client;
     c._lastReceived = Date.now();
     if (typeof body.since === 'string') {
       c._cursor = { token: body.since };
-    }
-    markSubscribed(c);
-    if (!this.connected) {
-      this.connected = true;
-      c._onTransportConnected({ transport: 'poll' });
     }
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const gapTopics = [];
@@ -1282,12 +1289,27 @@
         gapTopics.push(m.topic);
       }
     });
-    resumeReport(c, reporting, gapTopics);
+    this.settle(state, gapTopics);
     messages.forEach((msg) => {
       if (!this.stopped && msg) {
         c._onPush(msg);
       }
     });
+  };
+
+  /** The poll's topics are subscribed (answered, or held): once per poll. */
+  PollDriver.prototype.settle = function (state, gapTopics) {
+    const c = this.client;
+    if (state.settled) {
+      return;
+    }
+    state.settled = true;
+    markSubscribed(c);
+    if (!this.connected) {
+      this.connected = true;
+      c._onTransportConnected({ transport: 'poll' });
+    }
+    resumeReport(c, state.reporting, gapTopics);
   };
 
   PollDriver.prototype.fail = function (url, status) {
@@ -1325,6 +1347,7 @@
 
   PollDriver.prototype.cancel = function () {
     clearTimeout(this.timer);
+    clearTimeout(this.graceTimer);
     const abort = this.abort;
     this.abort = null;
     if (abort) {
