@@ -59,10 +59,12 @@ class ClientJsTest {
               window.makeClient = (options) => {
                 const client = new Pushgate.Client(Object.assign(
                     {url: 'ws://fake.invalid/ws', WebSocket: FakeSocket, backoffBase: 10, backoffCap: 40}, options || {}));
-                ['connecting', 'connected', 'disconnected', 'subscribed', 'error', 'recovered', 'gap'].forEach(name =>
+                ['connecting', 'connected', 'disconnected', 'subscribed', 'error', 'recovered', 'gap', 'join', 'leave',
+                 'expiring', 'skipped'].forEach(name =>
                     client.on(name, e => events.push(Object.assign({event: name}, e && typeof e === 'object'
-                        ? {code: e.code, reconnect: e.reconnect, topic: e.topic, resubscribed: e.resubscribed,
-                           recovered: e.recovered, epoch: e.epoch, seq: e.seq} : {}))));
+                        ? {code: e.code, reconnect: e.reconnect, willReconnect: e.willReconnect, topic: e.topic,
+                           resubscribed: e.resubscribed, recovered: e.recovered, epoch: e.epoch, seq: e.seq,
+                           transport: e.transport, member: e.member, in: e.in, topics: e.topics} : {}))));
                 return client;
               };
             </script>
@@ -340,5 +342,90 @@ class ClientJsTest {
         assertEquals(0, bad.size(), bad.toString());
         assertTrue(page.evaluate("Pushgate.isTerminalCloseCode(4500) && Pushgate.isTerminalCloseCode(4999)"
                 + " && !Pushgate.isTerminalCloseCode(4499) && !Pushgate.isTerminalCloseCode(1001)", Boolean.class));
+    }
+
+    @Test
+    void stateEventsNameTheTransportAndWhetherItWillReconnect() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept();
+                sock().serverClose(1001);
+                """);
+        JsonNode connecting = page.evaluate("events.find(e => e.event === 'connecting')");
+        assertEquals("websocket", connecting.path("transport").asText());
+        assertEquals("websocket", page.evaluate("events.find(e => e.event === 'connected').transport", String.class));
+        JsonNode disconnected = page.evaluate("events.find(e => e.event === 'disconnected')");
+        assertEquals(1001, disconnected.path("code").asInt());
+        assertTrue(disconnected.path("willReconnect").asBoolean());
+        assertEquals("websocket", page.evaluate("client.transport", String.class));
+    }
+
+    @Test
+    void presenceSkippedAndExpiringReachThePage() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.subscribe('room.1', () => {});
+                client.connect();
+                sock().accept();
+                sock().receive({op: 'ack', id: sock().lastSent('subscribe').id, topic: 'room.1'});
+                sock().receive({op: 'join', topic: 'room.1', member: {client: 'c-2', node: 'n-1', user: 'ann'}});
+                sock().receive({op: 'leave', topic: 'room.1', member: {client: 'c-2', node: 'n-1', user: 'ann'}});
+                sock().receive({op: 'join', topic: 'not.mine', member: {client: 'c-3'}});
+                sock().receive({op: 'skipped', topics: {'room.1': 7}});
+                sock().receive({op: 'expiring', in: 30});
+                """);
+        assertEquals("ann", page.evaluate("events.find(e => e.event === 'join').member.user", String.class));
+        assertEquals(1L, page.evaluate("events.filter(e => e.event === 'join').length", Long.class), "only own topics");
+        assertEquals("c-2", page.evaluate("events.find(e => e.event === 'leave').member.client", String.class));
+        assertEquals(7, page.evaluate("events.find(e => e.event === 'skipped').topics['room.1']").asInt());
+        assertEquals(30, page.evaluate("events.find(e => e.event === 'expiring').in").asInt());
+    }
+
+    @Test
+    void getTokenIsUsedOnConnectAndToRefreshAndAnExpiredTokenReconnectsWithANewOne() {
+        page.evaluate("""
+                window.tokens = 0;
+                window.client = makeClient({getToken: () => Promise.resolve('t' + (++tokens))});
+                client.connect();
+                """);
+        page.waitFor("sock() && sock().url.endsWith('?token=t1')", WAIT);
+        page.evaluate("sock().accept(); sock().receive({op: 'expiring', in: 30});");
+        page.waitFor("sock().lastSent('refresh')", WAIT);
+        assertEquals("t2", page.evaluate("sock().lastSent('refresh').token", String.class));
+        page.evaluate("window.first = sock(); sock().serverClose(4501);");
+        page.waitFor("sock() !== first && sock().url.endsWith('?token=t3')", WAIT);
+        assertTrue(page.evaluate("events.find(e => e.event === 'disconnected').willReconnect", Boolean.class),
+                "4501 with getToken: reconnect with a new token");
+    }
+
+    @Test
+    void aStaticTokenGoesOnTheUrlAndItsExpiryIsTerminal() {
+        page.evaluate("""
+                window.client = makeClient({token: 'abc'});
+                client.connect();
+                sock().accept();
+                sock().serverClose(4501);
+                """);
+        assertEquals("ws://fake.invalid/ws?token=abc", page.evaluate("sock().url", String.class));
+        assertEquals("closed", page.evaluate("client.state", String.class));
+        assertEquals(false, page.evaluate("events.find(e => e.event === 'disconnected').willReconnect", Boolean.class));
+    }
+
+    @Test
+    void protocolAndPolicyCloseCodesAreTerminal() {
+        for (int code : new int[] {1002, 1003, 1007, 1008, 1009, 4500, 4999}) {
+            assertTrue(page.evaluate("Pushgate.isTerminalCloseCode(" + code + ")", Boolean.class), "terminal: " + code);
+        }
+        for (int code : new int[] {1000, 1001, 1006, 1011, 4000, 4001, 4002, 4499}) {
+            assertTrue(!page.evaluate("Pushgate.isTerminalCloseCode(" + code + ")", Boolean.class), "reconnects: " + code);
+        }
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept();
+                sock().serverClose(1008);
+                """);
+        assertEquals("closed", page.evaluate("client.state", String.class));
     }
 }
