@@ -92,7 +92,3 @@ declare namespace Pushgate {
 }
 
 interface Window { Pushgate: typeof Pushgate; }
-
-declare module 'pushgate-client' {
-  export = Pushgate;
-}

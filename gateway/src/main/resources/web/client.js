@@ -920,7 +920,10 @@
     }
     const body = { topic: topic, data: data === undefined ? null : data };
     if (this.state === 'connected' && this._driver) {
-      return this._publishOverHttp(body);
+      // One POST at a time, so publications keep their order as on a WebSocket.
+      const result = (this._publishChain || Promise.resolve()).then(() => this._publishOverHttp(body));
+      this._publishChain = result.then(() => undefined, () => undefined);
+      return result;
     }
     return this._send('publish', body, this.options.requestTimeout);
   };
