@@ -22,6 +22,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -145,6 +147,26 @@ class ClientTransportsBrowserTest {
         assertEquals("[1,2,3,4,5,6,7]", page.evaluate("JSON.stringify(received)", String.class));
         assertEquals(2L, page.evaluate("count('connected', {transport: 'websocket'})", Long.class));
         assertEquals(0L, page.evaluate("count('gap')", Long.class));
+    }
+
+    @Test
+    void theReadmeBrowserExampleRunsAsWritten() throws Exception {
+        String readme = Files.readString(Path.of("..").resolve("README.md"));
+        int at = readme.indexOf("In the browser:");
+        int from = readme.indexOf("<script>\n", at);
+        int to = readme.indexOf("</script>", from);
+        assertTrue(at > 0 && from > at && to > from, "README has the browser example");
+        String script = readme.substring(from + "<script>\n".length(), to);
+        openThroughProxy();
+        page.evaluate("(() => {\n" + script + "\nwindow.readmeClient = client; })()");
+        page.waitFor("readmeClient.state === 'connected'", WAIT);
+        // the example logs the publish ack ("websocket seq N") and the message itself ("N Object")
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (page.console().stream().noneMatch(line -> line.matches("log: websocket seq \\d+"))
+                || page.console().stream().noneMatch(line -> line.matches("log: \\d+ Object"))) {
+            assertTrue(System.nanoTime() < deadline, "console: " + page.console());
+            page.waitFor("true", WAIT); // one round trip to the page between looks
+        }
     }
 
     @Test
