@@ -160,9 +160,10 @@ class ClientTransportsBrowserTest {
         openThroughProxy();
         page.evaluate("(() => {\n" + script + "\nwindow.readmeClient = client; })()");
         page.waitFor("readmeClient.state === 'connected'", WAIT);
-        // the example logs the publish ack ("websocket seq N") and the message itself ("N Object")
+        // the example logs the transport, the publish ack ("published, seq N") and the message itself ("N Object")
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (page.console().stream().noneMatch(line -> line.matches("log: websocket seq \\d+"))
+        while (page.console().stream().noneMatch(line -> line.matches("log: published, seq \\d+"))
+                || page.console().stream().noneMatch(line -> line.equals("log: connected over websocket"))
                 || page.console().stream().noneMatch(line -> line.matches("log: \\d+ Object"))) {
             assertTrue(System.nanoTime() < deadline, "console: " + page.console());
             page.waitFor("true", WAIT); // one round trip to the page between looks
