@@ -297,6 +297,32 @@ class ClientTransportsBrowserTest {
     }
 
     @Test
+    void onAFallbackItReturnsToTheWebSocketOnceItGetsThroughAgain() throws Exception {
+        // Needs GET /sse (the sse branch). The lead removes this assumption once both are merged.
+        Assumptions.assumeTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
+        proxy.blockWebSockets(true);
+        openThroughProxy();
+        String topic = "chat.upgrade";
+        page.evaluate("""
+                window.client = makeClient({upgradeInterval: 500});
+                client.subscribe('%s', (data, meta) => received.push(data));
+                client.connect();
+                null;
+                """.formatted(topic));
+        page.waitFor("count('connected', {transport: 'sse'}) === 1 && count('subscribed') === 1", WAIT);
+        publish(topic, 1);
+        page.waitFor("received.length === 1", WAIT);
+        proxy.blockWebSockets(false);
+        page.waitFor("count('connected', {transport: 'websocket'}) === 1 && client.state === 'connected'"
+                + " && count('recovered') >= 1", WAIT);
+        assertTrue(page.evaluate("events.filter(e => e.event === 'recovered').pop().recovered", Boolean.class),
+                "the WebSocket resumes from the position SSE reached");
+        publish(topic, 2);
+        page.waitFor("received.length === 2", WAIT);
+        assertEquals("[1,2]", page.evaluate("JSON.stringify(received)", String.class));
+    }
+
+    @Test
     void aForcedLongPollDeliversEveryMessageOnceAcrossAReconnect() throws Exception {
         // Needs GET /poll (the sse branch). The lead removes this assumption once both are merged.
         Assumptions.assumeTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
