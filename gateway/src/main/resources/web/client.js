@@ -304,8 +304,12 @@
   Client.prototype._openWebSocket = function (token) {
     const Ctor = this.options.WebSocket || (typeof WebSocket !== 'undefined' ? WebSocket : null);
     if (!Ctor) {
-      this._terminal(REFUSED, 'no WebSocket implementation', 'bad_option',
-        'pushgate: no WebSocket implementation in this environment');
+      if (this._order.length > 1) {
+        this._afterClose(1006, 'no WebSocket implementation', false, false, 'missing');
+      } else {
+        this._terminal(REFUSED, 'no WebSocket implementation', 'bad_option',
+          'pushgate: no WebSocket implementation in this environment');
+      }
       return;
     }
     let ws;
@@ -1083,6 +1087,10 @@
       c._afterClose(1006, 'no EventSource', false, false, 'missing');
       return;
     }
+    if (!c._subs.size) {
+      this.idle(); // nothing to stream: no request open until a subscribe
+      return;
+    }
     const url = this.url();
     const source = this.source = new Ctor(url);
     source.onopen = () => {
@@ -1139,6 +1147,14 @@
         c._diagnose(url, null, 1006, 'stream failed');
       }
     };
+  };
+
+  /** Without topics the transport is up without a request (publish works over HTTP). */
+  SseDriver.prototype.idle = function () {
+    if (!this.connected) {
+      this.connected = true;
+      this.client._onTransportConnected({ transport: this.client.transport });
+    }
   };
 
   /** A topic's subscription started: like a WebSocket subscribe ack (position, recovered). */
@@ -1225,6 +1241,10 @@
     if (!fetchFn) {
       c._driver = null;
       c._afterClose(1006, 'no fetch', false, false, 'missing');
+      return;
+    }
+    if (!c._subs.size) {
+      SseDriver.prototype.idle.call(this); // nothing to poll for until a subscribe
       return;
     }
     const resumed = !!c._cursor;

@@ -49,6 +49,30 @@ class ClientJsTest {
                 lastSent(op) { return this.sent.filter(f => f.op === op).pop(); }
               }
               FakeSocket.all = [];
+              class FakeEventSource {
+                constructor(url) { this.url = url; this.readyState = 0; this.listeners = {}; FakeEventSource.all.push(this); }
+                addEventListener(name, fn) { this.listeners[name] = fn; }
+                close() { this.readyState = 2; }
+                // test side
+                open() { this.readyState = 1; this.onopen({}); }
+                emit(frame, id) { this.onmessage({type: 'message', data: JSON.stringify(frame), lastEventId: id || ''}); }
+                fail() { this.readyState = 0; this.onerror({}); }
+                param(name) { return new URL(this.url).searchParams.getAll(name); }
+              }
+              FakeEventSource.all = [];
+              window.es = () => FakeEventSource.all[FakeEventSource.all.length - 1];
+              window.FakeEventSource = FakeEventSource;
+              // fetch: answers from window.httpAnswers(url, init) -> {status, body} or a rejected Promise
+              window.requests = [];
+              window.fakeFetch = (url, init) => {
+                requests.push({url: url, method: (init && init.method) || 'GET', mode: init && init.mode,
+                               body: init && init.body, headers: init && init.headers});
+                return Promise.resolve(window.httpAnswers(url, init || {})).then(a => a === null
+                    ? Promise.reject(new TypeError('Failed to fetch'))
+                    : {ok: a.status >= 200 && a.status < 300, status: a.status,
+                       json: () => Promise.resolve(a.body), text: () => Promise.resolve(JSON.stringify(a.body))});
+              };
+              window.httpAnswers = () => ({status: 426, body: {}});
               window.sock = () => FakeSocket.all[FakeSocket.all.length - 1];
               window.events = [];
               window.received = [];
@@ -427,5 +451,82 @@ class ClientJsTest {
                 sock().serverClose(1008);
                 """);
         assertEquals("closed", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void webSocketNotGettingThroughFallsBackToSseWhichResumesFromTheLastEventId() {
+        page.evaluate("""
+                window.client = makeClient({EventSource: FakeEventSource, fetch: fakeFetch});
+                client.subscribe('chat.a', (data, meta) => received.push(data));
+                client.connect();
+                sock().serverClose(1006);   // fails before the handshake; the gateway answers HTTP (426)
+                """);
+        page.waitFor("window.es && es()", WAIT);
+        assertEquals("http://fake.invalid/sse?topic=chat.a", page.evaluate("es().url", String.class));
+        assertEquals("http://fake.invalid/ws", page.evaluate("requests[0].url", String.class), "asked over HTTP why");
+        page.evaluate("""
+                es().open();
+                es().emit({op: 'ack', topic: 'chat.a', epoch: 'E', seq: 3}, 'T3');
+                es().emit({op: 'message', topic: 'chat.a', seq: 4, data: 4}, 'T4');
+                window.first = es();
+                es().fail();
+                """);
+        assertEquals("sse", page.evaluate("events.find(e => e.event === 'connected').transport", String.class));
+        page.waitFor("es() !== first", WAIT);
+        assertEquals("[\"T4\"]", page.evaluate("JSON.stringify(es().param('lastEventId'))", String.class));
+        page.evaluate("""
+                es().open();
+                es().emit({op: 'ack', topic: 'chat.a', epoch: 'E', seq: 5, recovered: true}, 'T5');
+                es().emit({op: 'message', topic: 'chat.a', seq: 4, data: 4}, 'T4');
+                es().emit({op: 'message', topic: 'chat.a', seq: 5, data: 5}, 'T5');
+                """);
+        assertEquals(true, page.evaluate("events.find(e => e.event === 'recovered').recovered", Boolean.class));
+        assertEquals("[4,5]", page.evaluate("JSON.stringify(received)", String.class), "4 only once");
+        page.evaluate("""
+                window.httpAnswers = (url, init) => ({status: 200, body: {topic: 'chat.a', seq: 6, epoch: 'E'}});
+                track('pub', client.publish('chat.a', {text: 'hi'}));
+                """);
+        page.waitFor("outcomes.pub", WAIT);
+        assertEquals(6, page.evaluate("outcomes.pub.value.seq").asInt());
+        JsonNode post = page.evaluate("requests[requests.length - 1]");
+        assertEquals("http://fake.invalid/api/client/publish", post.path("url").asText());
+        assertEquals("POST", post.path("method").asText());
+        assertEquals("{\"topic\":\"chat.a\",\"data\":{\"text\":\"hi\"}}", post.path("body").asText());
+    }
+
+    @Test
+    void longPollResumesWithSinceAndAGapMeansNotRecovered() {
+        page.evaluate("""
+                window.polls = [];
+                window.httpAnswers = (url) => new Promise(resolve => polls.push({url: url, resolve: resolve}));
+                window.client = makeClient({transport: 'poll', fetch: fakeFetch});
+                client.subscribe('chat.a', (data, meta) => received.push(data));
+                client.subscribe('chat.b', (data, meta) => received.push(data));
+                client.connect();
+                null;
+                """);
+        page.waitFor("polls.length === 1", WAIT);
+        assertEquals("http://fake.invalid/poll?topic=chat.a&topic=chat.b", page.evaluate("polls[0].url", String.class));
+        page.evaluate("polls[0].resolve({status: 200, body: {messages: [], since: 'S0'}})");
+        page.waitFor("polls.length === 2", WAIT);
+        assertEquals("connected", page.evaluate("client.state", String.class));
+        assertTrue(page.evaluate("polls[1].url", String.class).endsWith("&since=S0"));
+        page.evaluate("""
+                polls[1].resolve({status: 200, body: {since: 'S2', messages: [
+                    {op: 'message', topic: 'chat.a', seq: 1, data: 'a1'}, {op: 'message', topic: 'chat.b', seq: 1, data: 'b1'}]}});
+                """);
+        page.waitFor("polls.length === 3", WAIT);
+        page.evaluate("polls[2].resolve(null)"); // the network drops the poll
+        page.waitFor("polls.length === 4", WAIT);
+        assertTrue(page.evaluate("polls[3].url", String.class).endsWith("&since=S2"), "resumes from its token");
+        page.evaluate("""
+                polls[3].resolve({status: 200, body: {since: 'S3', messages: [
+                    {op: 'gap', topic: 'chat.b', epoch: 'F', seq: 9}, {op: 'message', topic: 'chat.a', seq: 2, data: 'a2'}]}});
+                """);
+        page.waitFor("events.filter(e => e.event === 'recovered').length === 2", WAIT);
+        assertEquals("{\"chat.a\":true,\"chat.b\":false}", page.evaluate("JSON.stringify(Object.fromEntries("
+                + "events.filter(e => e.event === 'recovered').map(e => [e.topic, e.recovered])))", String.class));
+        assertEquals("[\"a1\",\"b1\",\"a2\"]", page.evaluate("JSON.stringify(received)", String.class));
+        assertEquals("F", page.evaluate("events.find(e => e.event === 'gap').epoch", String.class));
     }
 }
