@@ -367,7 +367,9 @@
         return;
       }
       const where = this.transport + ' at ' + url.split('?')[0];
-      if (verdict === 'refused') {
+      if (verdict === 'refused' && httpStatus === 401 && typeof this.options.getToken === 'function') {
+        this._afterClose(code || 1006, 'token refused', false, false, 'unreachable'); // next attempt: a new token
+      } else if (verdict === 'refused') {
         const origin = typeof location !== 'undefined' ? location.origin : '?';
         this._terminal(REFUSED, 'handshake refused', httpStatus === 401 ? 'unauthorized' : 'forbidden',
           'pushgate: the gateway refused the connection (' + where + (httpStatus ? ', HTTP ' + httpStatus : '')
