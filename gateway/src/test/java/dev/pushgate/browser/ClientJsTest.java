@@ -529,4 +529,25 @@ class ClientJsTest {
         assertEquals("[\"a1\",\"b1\",\"a2\"]", page.evaluate("JSON.stringify(received)", String.class));
         assertEquals("F", page.evaluate("events.find(e => e.event === 'gap').epoch", String.class));
     }
+
+    @Test
+    void theHttpTransportsHoldNoRequestWithoutTopicsAndOpenOneOnSubscribe() {
+        page.evaluate("""
+                window.client = makeClient({transport: 'sse', EventSource: FakeEventSource, fetch: fakeFetch});
+                client.connect();
+                null;
+                """);
+        assertEquals("connected", page.evaluate("client.state", String.class));
+        assertEquals(0L, page.evaluate("FakeEventSource.all.length", Long.class));
+        page.evaluate("track('sub', client.subscribe('chat.a', () => {})); null");
+        page.waitFor("FakeEventSource.all.length === 1", WAIT);
+        page.evaluate("es().open(); es().emit({op: 'ack', topic: 'chat.a', epoch: 'E', seq: 0}, 'T0')");
+        page.waitFor("outcomes.sub && outcomes.sub.ok", WAIT);
+        page.evaluate("client.subscribe('chat.b', () => {}); null");
+        page.waitFor("FakeEventSource.all.length === 2", WAIT);
+        assertEquals("[\"chat.a\",\"chat.b\"]", page.evaluate("JSON.stringify(es().param('topic'))", String.class));
+        assertEquals("[\"T0\"]", page.evaluate("JSON.stringify(es().param('lastEventId'))", String.class),
+                "a new topic set resumes the others");
+        assertEquals(2L, page.evaluate("FakeEventSource.all[0].readyState", Long.class), "the old stream is closed");
+    }
 }

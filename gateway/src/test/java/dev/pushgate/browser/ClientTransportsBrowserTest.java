@@ -222,6 +222,8 @@ class ClientTransportsBrowserTest {
         page.evaluate("""
                 window.sse = makeClient({transport: 'sse', sseUrl: '/no-such-sse'});
                 window.poll = makeClient({transport: 'poll', pollUrl: '/no-such-poll'});
+                sse.subscribe('chat.x', () => {}).catch(() => {});
+                poll.subscribe('chat.x', () => {}).catch(() => {});
                 sse.connect();
                 poll.connect();
                 null;
