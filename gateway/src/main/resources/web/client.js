@@ -596,7 +596,8 @@
       const Ctor = this.options.WebSocket || (typeof WebSocket !== 'undefined' ? WebSocket : null);
       let probeSocket;
       try {
-        probeSocket = new Ctor(this.url);
+        const token = this._currentToken;
+        probeSocket = new Ctor(token ? withParams(this.url, [['token', token]]) : this.url);
       } catch (e) {
         this._scheduleUpgrade();
         return;
