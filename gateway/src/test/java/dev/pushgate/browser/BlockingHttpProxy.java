@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BlockingHttpProxy implements AutoCloseable {
     private final ServerSocket server;
-    private final int targetPort;
+    private volatile int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean blockWebSockets;
     private volatile boolean blockSse;
@@ -38,6 +38,11 @@ final class BlockingHttpProxy implements AutoCloseable {
     /** {@code http://127.0.0.1:<proxy port>}. */
     String httpUrl() {
         return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** New connections go to the gateway on {@code port} (open ones stay where they are). */
+    void retarget(int port) {
+        targetPort = port;
     }
 
     void blockWebSockets(boolean on) {
