@@ -49,6 +49,30 @@ class ClientJsTest {
                 lastSent(op) { return this.sent.filter(f => f.op === op).pop(); }
               }
               FakeSocket.all = [];
+              class FakeEventSource {
+                constructor(url) { this.url = url; this.readyState = 0; this.listeners = {}; FakeEventSource.all.push(this); }
+                addEventListener(name, fn) { this.listeners[name] = fn; }
+                close() { this.readyState = 2; }
+                // test side
+                open() { this.readyState = 1; this.onopen({}); }
+                emit(frame, id) { this.onmessage({type: 'message', data: JSON.stringify(frame), lastEventId: id || ''}); }
+                fail() { this.readyState = 0; this.onerror({}); }
+                param(name) { return new URL(this.url).searchParams.getAll(name); }
+              }
+              FakeEventSource.all = [];
+              window.es = () => FakeEventSource.all[FakeEventSource.all.length - 1];
+              window.FakeEventSource = FakeEventSource;
+              // fetch: answers from window.httpAnswers(url, init) -> {status, body} or a rejected Promise
+              window.requests = [];
+              window.fakeFetch = (url, init) => {
+                requests.push({url: url, method: (init && init.method) || 'GET', mode: init && init.mode,
+                               body: init && init.body, headers: init && init.headers});
+                return Promise.resolve(window.httpAnswers(url, init || {})).then(a => a === null
+                    ? Promise.reject(new TypeError('Failed to fetch'))
+                    : {ok: a.status >= 200 && a.status < 300, status: a.status,
+                       json: () => Promise.resolve(a.body), text: () => Promise.resolve(JSON.stringify(a.body))});
+              };
+              window.httpAnswers = () => ({status: 426, body: {}});
               window.sock = () => FakeSocket.all[FakeSocket.all.length - 1];
               window.events = [];
               window.received = [];
@@ -59,10 +83,12 @@ class ClientJsTest {
               window.makeClient = (options) => {
                 const client = new Pushgate.Client(Object.assign(
                     {url: 'ws://fake.invalid/ws', WebSocket: FakeSocket, backoffBase: 10, backoffCap: 40}, options || {}));
-                ['connecting', 'connected', 'disconnected', 'subscribed', 'error', 'recovered', 'gap'].forEach(name =>
+                ['connecting', 'connected', 'disconnected', 'subscribed', 'error', 'recovered', 'gap', 'join', 'leave',
+                 'expiring', 'skipped'].forEach(name =>
                     client.on(name, e => events.push(Object.assign({event: name}, e && typeof e === 'object'
-                        ? {code: e.code, reconnect: e.reconnect, topic: e.topic, resubscribed: e.resubscribed,
-                           recovered: e.recovered, epoch: e.epoch, seq: e.seq} : {}))));
+                        ? {code: e.code, reconnect: e.reconnect, willReconnect: e.willReconnect, topic: e.topic,
+                           resubscribed: e.resubscribed, recovered: e.recovered, epoch: e.epoch, seq: e.seq,
+                           transport: e.transport, member: e.member, in: e.in, topics: e.topics} : {}))));
                 return client;
               };
             </script>
@@ -340,5 +366,188 @@ class ClientJsTest {
         assertEquals(0, bad.size(), bad.toString());
         assertTrue(page.evaluate("Pushgate.isTerminalCloseCode(4500) && Pushgate.isTerminalCloseCode(4999)"
                 + " && !Pushgate.isTerminalCloseCode(4499) && !Pushgate.isTerminalCloseCode(1001)", Boolean.class));
+    }
+
+    @Test
+    void stateEventsNameTheTransportAndWhetherItWillReconnect() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept();
+                sock().serverClose(1001);
+                """);
+        JsonNode connecting = page.evaluate("events.find(e => e.event === 'connecting')");
+        assertEquals("websocket", connecting.path("transport").asText());
+        assertEquals("websocket", page.evaluate("events.find(e => e.event === 'connected').transport", String.class));
+        JsonNode disconnected = page.evaluate("events.find(e => e.event === 'disconnected')");
+        assertEquals(1001, disconnected.path("code").asInt());
+        assertTrue(disconnected.path("willReconnect").asBoolean());
+        assertEquals("websocket", page.evaluate("client.transport", String.class));
+    }
+
+    @Test
+    void presenceSkippedAndExpiringReachThePage() {
+        page.evaluate("""
+                window.client = makeClient();
+                client.subscribe('room.1', () => {});
+                client.connect();
+                sock().accept();
+                sock().receive({op: 'ack', id: sock().lastSent('subscribe').id, topic: 'room.1'});
+                sock().receive({op: 'join', topic: 'room.1', member: {client: 'c-2', node: 'n-1', user: 'ann'}});
+                sock().receive({op: 'leave', topic: 'room.1', member: {client: 'c-2', node: 'n-1', user: 'ann'}});
+                sock().receive({op: 'join', topic: 'not.mine', member: {client: 'c-3'}});
+                sock().receive({op: 'skipped', topics: {'room.1': 7}});
+                sock().receive({op: 'expiring', in: 30});
+                """);
+        assertEquals("ann", page.evaluate("events.find(e => e.event === 'join').member.user", String.class));
+        assertEquals(1L, page.evaluate("events.filter(e => e.event === 'join').length", Long.class), "only own topics");
+        assertEquals("c-2", page.evaluate("events.find(e => e.event === 'leave').member.client", String.class));
+        assertEquals(7, page.evaluate("events.find(e => e.event === 'skipped').topics['room.1']").asInt());
+        assertEquals(30, page.evaluate("events.find(e => e.event === 'expiring').in").asInt());
+    }
+
+    @Test
+    void getTokenIsUsedOnConnectAndToRefreshAndAnExpiredTokenReconnectsWithANewOne() {
+        page.evaluate("""
+                window.tokens = 0;
+                window.client = makeClient({getToken: () => Promise.resolve('t' + (++tokens))});
+                client.connect();
+                """);
+        page.waitFor("sock() && sock().url.endsWith('?token=t1')", WAIT);
+        page.evaluate("sock().accept(); sock().receive({op: 'expiring', in: 30});");
+        page.waitFor("sock().lastSent('refresh')", WAIT);
+        assertEquals("t2", page.evaluate("sock().lastSent('refresh').token", String.class));
+        page.evaluate("window.first = sock(); sock().serverClose(4501);");
+        page.waitFor("sock() !== first && sock().url.endsWith('?token=t3')", WAIT);
+        assertTrue(page.evaluate("events.find(e => e.event === 'disconnected').willReconnect", Boolean.class),
+                "4501 with getToken: reconnect with a new token");
+    }
+
+    @Test
+    void aStaticTokenGoesOnTheUrlAndItsExpiryIsTerminal() {
+        page.evaluate("""
+                window.client = makeClient({token: 'abc'});
+                client.connect();
+                sock().accept();
+                sock().serverClose(4501);
+                """);
+        assertEquals("ws://fake.invalid/ws?token=abc", page.evaluate("sock().url", String.class));
+        assertEquals("closed", page.evaluate("client.state", String.class));
+        assertEquals(false, page.evaluate("events.find(e => e.event === 'disconnected').willReconnect", Boolean.class));
+    }
+
+    @Test
+    void protocolAndPolicyCloseCodesAreTerminal() {
+        for (int code : new int[] {1002, 1003, 1007, 1008, 1009, 4500, 4999}) {
+            assertTrue(page.evaluate("Pushgate.isTerminalCloseCode(" + code + ")", Boolean.class), "terminal: " + code);
+        }
+        for (int code : new int[] {1000, 1001, 1006, 1011, 4000, 4001, 4002, 4499}) {
+            assertTrue(!page.evaluate("Pushgate.isTerminalCloseCode(" + code + ")", Boolean.class), "reconnects: " + code);
+        }
+        page.evaluate("""
+                window.client = makeClient();
+                client.connect();
+                sock().accept();
+                sock().serverClose(1008);
+                """);
+        assertEquals("closed", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void webSocketNotGettingThroughFallsBackToSseWhichResumesFromTheLastEventId() {
+        page.evaluate("""
+                window.client = makeClient({EventSource: FakeEventSource, fetch: fakeFetch});
+                client.subscribe('chat.a', (data, meta) => received.push(data));
+                client.connect();
+                sock().serverClose(1006);   // fails before the handshake; the gateway answers HTTP (426)
+                """);
+        page.waitFor("window.es && es()", WAIT);
+        assertEquals("http://fake.invalid/sse?topic=chat.a", page.evaluate("es().url", String.class));
+        assertEquals("http://fake.invalid/ws", page.evaluate("requests[0].url", String.class), "asked over HTTP why");
+        page.evaluate("""
+                es().open();
+                es().emit({op: 'ack', topic: 'chat.a', epoch: 'E', seq: 3}, 'T3');
+                es().emit({op: 'message', topic: 'chat.a', seq: 4, data: 4}, 'T4');
+                window.first = es();
+                es().fail();
+                """);
+        assertEquals("sse", page.evaluate("events.find(e => e.event === 'connected').transport", String.class));
+        page.waitFor("es() !== first", WAIT);
+        assertEquals("[\"T4\"]", page.evaluate("JSON.stringify(es().param('lastEventId'))", String.class));
+        page.evaluate("""
+                es().open();
+                es().emit({op: 'ack', topic: 'chat.a', epoch: 'E', seq: 5, recovered: true}, 'T5');
+                es().emit({op: 'message', topic: 'chat.a', seq: 4, data: 4}, 'T4');
+                es().emit({op: 'message', topic: 'chat.a', seq: 5, data: 5}, 'T5');
+                """);
+        assertEquals(true, page.evaluate("events.find(e => e.event === 'recovered').recovered", Boolean.class));
+        assertEquals("[4,5]", page.evaluate("JSON.stringify(received)", String.class), "4 only once");
+        page.evaluate("""
+                window.httpAnswers = (url, init) => ({status: 200, body: {topic: 'chat.a', seq: 6, epoch: 'E'}});
+                track('pub', client.publish('chat.a', {text: 'hi'}));
+                """);
+        page.waitFor("outcomes.pub", WAIT);
+        assertEquals(6, page.evaluate("outcomes.pub.value.seq").asInt());
+        JsonNode post = page.evaluate("requests[requests.length - 1]");
+        assertEquals("http://fake.invalid/api/client/publish", post.path("url").asText());
+        assertEquals("POST", post.path("method").asText());
+        assertEquals("{\"topic\":\"chat.a\",\"data\":{\"text\":\"hi\"}}", post.path("body").asText());
+    }
+
+    @Test
+    void longPollResumesWithSinceAndAGapMeansNotRecovered() {
+        page.evaluate("""
+                window.polls = [];
+                window.httpAnswers = (url) => new Promise(resolve => polls.push({url: url, resolve: resolve}));
+                window.client = makeClient({transport: 'poll', fetch: fakeFetch});
+                client.subscribe('chat.a', (data, meta) => received.push(data));
+                client.subscribe('chat.b', (data, meta) => received.push(data));
+                client.connect();
+                null;
+                """);
+        page.waitFor("polls.length === 1", WAIT);
+        assertEquals("http://fake.invalid/poll?topic=chat.a&topic=chat.b", page.evaluate("polls[0].url", String.class));
+        page.evaluate("polls[0].resolve({status: 200, body: {messages: [], since: 'S0'}})");
+        page.waitFor("polls.length === 2", WAIT);
+        assertEquals("connected", page.evaluate("client.state", String.class));
+        assertTrue(page.evaluate("polls[1].url", String.class).endsWith("&since=S0"));
+        page.evaluate("""
+                polls[1].resolve({status: 200, body: {since: 'S2', messages: [
+                    {op: 'message', topic: 'chat.a', seq: 1, data: 'a1'}, {op: 'message', topic: 'chat.b', seq: 1, data: 'b1'}]}});
+                """);
+        page.waitFor("polls.length === 3", WAIT);
+        page.evaluate("polls[2].resolve(null)"); // the network drops the poll
+        page.waitFor("polls.length === 4", WAIT);
+        assertTrue(page.evaluate("polls[3].url", String.class).endsWith("&since=S2"), "resumes from its token");
+        page.evaluate("""
+                polls[3].resolve({status: 200, body: {since: 'S3', messages: [
+                    {op: 'gap', topic: 'chat.b', epoch: 'F', seq: 9}, {op: 'message', topic: 'chat.a', seq: 2, data: 'a2'}]}});
+                """);
+        page.waitFor("events.filter(e => e.event === 'recovered').length === 2", WAIT);
+        assertEquals("{\"chat.a\":true,\"chat.b\":false}", page.evaluate("JSON.stringify(Object.fromEntries("
+                + "events.filter(e => e.event === 'recovered').map(e => [e.topic, e.recovered])))", String.class));
+        assertEquals("[\"a1\",\"b1\",\"a2\"]", page.evaluate("JSON.stringify(received)", String.class));
+        assertEquals("F", page.evaluate("events.find(e => e.event === 'gap').epoch", String.class));
+    }
+
+    @Test
+    void theHttpTransportsHoldNoRequestWithoutTopicsAndOpenOneOnSubscribe() {
+        page.evaluate("""
+                window.client = makeClient({transport: 'sse', EventSource: FakeEventSource, fetch: fakeFetch});
+                client.connect();
+                null;
+                """);
+        assertEquals("connected", page.evaluate("client.state", String.class));
+        assertEquals(0L, page.evaluate("FakeEventSource.all.length", Long.class));
+        page.evaluate("track('sub', client.subscribe('chat.a', () => {})); null");
+        page.waitFor("FakeEventSource.all.length === 1", WAIT);
+        page.evaluate("es().open(); es().emit({op: 'ack', topic: 'chat.a', epoch: 'E', seq: 0}, 'T0')");
+        page.waitFor("outcomes.sub && outcomes.sub.ok", WAIT);
+        page.evaluate("client.subscribe('chat.b', () => {}); null");
+        page.waitFor("FakeEventSource.all.length === 2", WAIT);
+        assertEquals("[\"chat.a\",\"chat.b\"]", page.evaluate("JSON.stringify(es().param('topic'))", String.class));
+        assertEquals("[\"T0\"]", page.evaluate("JSON.stringify(es().param('lastEventId'))", String.class),
+                "a new topic set resumes the others");
+        assertEquals(2L, page.evaluate("FakeEventSource.all[0].readyState", Long.class), "the old stream is closed");
     }
 }

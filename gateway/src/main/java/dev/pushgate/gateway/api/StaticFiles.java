@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Serves the demo pages and {@code /client.js} from the jar's {@code web/} folder. Only plain file names are
+ * Serves the demo pages, {@code /client.js} and {@code /client.d.ts} from the jar's {@code web/} folder. Only plain file names are
  * looked up (no paths, no dots at the start), so nothing outside that folder is reachable. The admin page is not
  * served here: only by {@link AdminPage} at {@code /admin}, when enabled.
  */
@@ -23,9 +23,12 @@ public final class StaticFiles implements HttpEndpoint {
             "css", "text/css; charset=utf-8",
             "svg", "image/svg+xml",
             "ico", "image/x-icon",
-            "json", "application/json");
-    /** Served even with the demos off: the browser client library. */
+            "json", "application/json",
+            "ts", "text/plain; charset=utf-8");
+    /** Served even with the demos off: the browser client library ... */
     private static final String CLIENT = "client.js";
+    /** ... and its TypeScript declarations. */
+    private static final String CLIENT_TYPES = "client.d.ts";
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
     private final boolean demos;
 
@@ -72,7 +75,8 @@ public final class StaticFiles implements HttpEndpoint {
     }
 
     private byte[] load(String name) {
-        if (name == null || (!demos && !name.equals(CLIENT)) || name.equals(AdminPage.FILE)) {
+        boolean client = CLIENT.equals(name) || CLIENT_TYPES.equals(name);
+        if (name == null || (!demos && !client) || name.equals(AdminPage.FILE)) {
             return null;
         }
         byte[] cached = cache.get(name);
