@@ -69,6 +69,17 @@ public final class HttpExchange {
         return true;
     }
 
+    /**
+     * The client went away before an answer (a held poll): releases the request without answering. No-op when it was
+     * answered.
+     */
+    public void abandon() {
+        if (!answered) {
+            answered = true;
+            request.release();
+        }
+    }
+
     public FullHttpRequest request() {
         return request;
     }

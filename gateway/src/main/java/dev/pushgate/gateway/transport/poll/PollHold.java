@@ -59,7 +59,10 @@ final class PollHold implements Subscriber, Transport {
         this.req = req;
         this.releaseSlot = releaseSlot;
         this.positions = new Positions(req.topics(), req.since());
-        onClose = f -> finish();
+        onClose = f -> {
+            finish();
+            ex.abandon(); // nobody to answer: the request is released here
+        };
         ex.context().channel().closeFuture().addListener(onClose);
         if (done) {
             return; // the client was gone already (the listener ran at once)
