@@ -7,7 +7,7 @@ import dev.pushgate.gateway.testing.Http;
 import dev.pushgate.gateway.testing.TestGateways;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,8 +155,8 @@ class ClientTransportsBrowserTest {
     @ValueSource(strings = {"websocket", "sse", "poll"})
     void connectionsCutWhileMessagesFlowLoseNothingAndRepeatNothing(String transport) throws Exception {
         if (!transport.equals("websocket")) {
-            // Needs GET /sse and GET /poll (the sse branch). The lead removes this assumption once both are merged.
-            Assumptions.assumeTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
+            // The gateway must serve it (a check, so a missing endpoint fails here with a clear message).
+            Assertions.assertTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
         }
         openThroughProxy();
         String topic = "chat.flow-" + transport;
@@ -280,8 +280,8 @@ class ClientTransportsBrowserTest {
 
     @Test
     void withWebSocketsBlockedItFallsBackToSseThenToLongPollLosingNothingAcrossAReconnect() throws Exception {
-        // Needs GET /sse and GET /poll (the sse branch). The lead removes this assumption once both are merged.
-        Assumptions.assumeTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
+        // The gateway must serve it (a check, so a missing endpoint fails here with a clear message).
+        Assertions.assertTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
         proxy.blockWebSockets(true);
         openThroughProxy();
         String topic = "chat.fallback";
@@ -333,8 +333,8 @@ class ClientTransportsBrowserTest {
 
     @Test
     void onAFallbackItReturnsToTheWebSocketOnceItGetsThroughAgain() throws Exception {
-        // Needs GET /sse (the sse branch). The lead removes this assumption once both are merged.
-        Assumptions.assumeTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
+        // The gateway must serve it (a check, so a missing endpoint fails here with a clear message).
+        Assertions.assertTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
         proxy.blockWebSockets(true);
         openThroughProxy();
         String topic = "chat.upgrade";
@@ -359,8 +359,8 @@ class ClientTransportsBrowserTest {
 
     @Test
     void aForcedLongPollDeliversEveryMessageOnceAcrossAReconnect() throws Exception {
-        // Needs GET /poll (the sse branch). The lead removes this assumption once both are merged.
-        Assumptions.assumeTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
+        // The gateway must serve it (a check, so a missing endpoint fails here with a clear message).
+        Assertions.assertTrue(serverHasSse(), "the gateway does not serve /sse and /poll yet");
         openThroughProxy();
         String topic = "chat.poll";
         page.evaluate("""

@@ -4,7 +4,7 @@ import dev.pushgate.gateway.Gateway;
 import dev.pushgate.gateway.testing.TestGateways;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -73,11 +73,11 @@ class DemoBrowserTest {
     @ValueSource(strings = {"websocket", "sse", "poll"})
     void chatOverAForcedTransport(String transport) throws Exception {
         if (!transport.equals("websocket")) {
-            // Needs GET /sse and GET /poll (the sse branch). The lead removes this assumption once both are merged.
+            // The gateway must serve /sse and /poll (a check, so a missing endpoint fails here with a clear message).
             HttpResponse<Void> probe = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(TestGateways.httpUrl(gateway) + "/poll?topic=chat.probe")).build(),
                     HttpResponse.BodyHandlers.discarding());
-            Assumptions.assumeTrue(probe.statusCode() != 404, "the gateway does not serve /sse and /poll yet");
+            Assertions.assertTrue(probe.statusCode() != 404, "the gateway does not serve /sse and /poll yet");
         }
         String room = "forced-" + transport;
         try (Page a = chrome.open(url("chat.html?transport=" + transport + "#" + room));
