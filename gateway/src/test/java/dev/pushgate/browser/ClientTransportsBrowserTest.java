@@ -178,7 +178,11 @@ class ClientTransportsBrowserTest {
         String want = java.util.stream.IntStream.rangeClosed(1, total).mapToObj(Integer::toString)
                 .collect(java.util.stream.Collectors.joining(",", "[", "]"));
         assertEquals(want, page.evaluate("JSON.stringify(received)", String.class));
-        assertTrue(page.evaluate("count('disconnected', {willReconnect: true})", Long.class) >= 1, "it was cut");
+        if (!transport.equals("poll")) {
+            // A cut between two polls hits only an idle keep-alive connection, which Chromium replaces by itself
+            // (the next GET is retried on a new connection): the page need not notice, and nothing may be lost.
+            assertTrue(page.evaluate("count('disconnected', {willReconnect: true})", Long.class) >= 1, "it was cut");
+        }
         assertEquals(0L, page.evaluate("count('recovered', {recovered: false}) + count('gap')", Long.class));
     }
 
