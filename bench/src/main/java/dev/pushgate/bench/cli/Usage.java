@@ -44,6 +44,8 @@ public final class Usage {
             ramp
               --start-rate R               first step (default 1000)
               --step R                     added per step (default: the start rate)
+              --factor F                   multiply the rate by F per step instead of adding --step
+                                           (default 1: add)
               --step-seconds S             length of a step (default 5)
               --max-rate R                 stop after this rate (default 10000000)
               --max-loss-pct X             a step fails above this loss (default 0.1)
