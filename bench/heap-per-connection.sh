@@ -20,13 +20,13 @@ mkdir -p "$LOG_DIR"
 PIN_S=(); PIN_B=()
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then PIN_S=(taskset -c 0); PIN_B=(taskset -c 1); fi
 
-GATEWAY_LAYER=memory GATEWAY_API_KEY=heap GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_DEMOS_ENABLED=false \
+GATEWAY_LAYER=memory GATEWAY_API_KEY=heap-per-connection GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_DEMOS_ENABLED=false \
   "${PIN_S[@]}" java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$PORT" \
   >"$LOG_DIR/gateway.log" 2>&1 &
 GW=$!
 BENCH=""
 trap 'kill $GW 2>/dev/null || true; [ -n "$BENCH" ] && kill $BENCH 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; kill -0 "$GW" 2>/dev/null || { echo "heap-per-connection: gateway exited; see $LOG_DIR/gateway.log" >&2; exit 1; }; sleep 0.1; done
 
 jcmd "$GW" GC.class_histogram >"$LOG_DIR/before.txt"
 "${PIN_B[@]}" java -jar bench/target/bench.jar connections --url "ws://127.0.0.1:$PORT/ws" --pid "$GW" \
