@@ -178,7 +178,10 @@ run_pushgate() {
   done
   log "pushgate: $SCENARIO on ${GW_PORT_LIST[*]} ($LAYER layer)"
   local rc=0
-  bench --target pushgate "${urls[@]}" --api-key "$API_KEY" --redis "$REDIS_URI" "$@" \
+  local extra=()
+  # the connections scenario publishes nothing: it takes neither a key nor a Redis address
+  [ "$SCENARIO" != connections ] && extra=(--api-key "$API_KEY" --redis "$REDIS_URI")
+  bench --target pushgate "${urls[@]}" "${extra[@]}" "$@" \
     | tee "$LOG_DIR/bench-pushgate.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-pushgate.log" | tail -1 || true)")
   for pid in "${pids[@]}"; do stop_pid "$pid"; done
@@ -225,7 +228,9 @@ run_uws() {
   done
   log "uws: $SCENARIO on ${UWS_PORT_LIST[*]} ($LAYER)"
   local rc=0
-  bench --target uws "${urls[@]}" --redis "$REDIS_URI" "$@" | tee "$LOG_DIR/bench-uws.log" || rc=$?
+  local extra=()
+  [ "$SCENARIO" != connections ] && extra=(--redis "$REDIS_URI")
+  bench --target uws "${urls[@]}" "${extra[@]}" "$@" | tee "$LOG_DIR/bench-uws.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-uws.log" | tail -1 || true)")
   for pid in "${pids[@]}"; do stop_pid "$pid"; done
   return "$rc"
