@@ -17,7 +17,7 @@
 #   LAYER (redis; memory only makes sense with one port in GW_PORTS, PEER_PORTS and UWS_PORTS)
 #   ONLY (pushgate|uws|socketio, or several separated by commas: run those sides only)
 #   JVM_OPTIONS (deploy/jvm.options: the gateway runs `java @$JVM_OPTIONS $PUSHGATE_JAVA_OPTS`, so the shipped flags;
-#   empty to leave it out)  PUSHGATE_JAVA_OPTS ("", after the file, so it overrides)  BENCH_JAVA_OPTS ("")
+#   empty to leave it out; GC pauses are logged to LOG_DIR/gc-<port>.log)  PUSHGATE_JAVA_OPTS ("", after the file, so it overrides)  BENCH_JAVA_OPTS ("")
 #   PIN (1 when the machine has 2+ cores: servers and the Redis the script starts run under `taskset -c $SERVER_CPUS`
 #   (0), the load generator under `taskset -c $BENCH_CPUS` (1); 0 to not pin)  LOG_DIR (bench/target/comparison-<time>)
 #   QUIET_WAIT (0: seconds to wait, before each side, for the 1-minute load average to drop below QUIET_LOAD (1.5));
@@ -167,7 +167,7 @@ run_pushgate() {
     GATEWAY_LAYER="$LAYER" GATEWAY_REDIS_URI="$REDIS_URI" GATEWAY_API_KEY="$API_KEY" \
     GATEWAY_LIMITS_MESSAGES_PER_SECOND=1000000 GATEWAY_LIMITS_MESSAGES_BURST=1000000 \
     GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_DEMOS_ENABLED=false \
-      "${ON_SERVER[@]}" java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
+      "${ON_SERVER[@]}" java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} "-Xlog:gc:file=$LOG_DIR/gc-$port.log" ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
     pids+=("$pid")
