@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the same bench scenario against two pushgate nodes and against two Socket.IO peer processes, both sharing
-# one Redis (the gateway's redis layer, Socket.IO's redis adapter), one stack at a time, and prints both RESULT lines.
+# Runs the same bench scenario against two pushgate nodes, two uWebSockets.js peer processes and two Socket.IO peer
+# processes, all sharing one Redis (the gateway's redis layer, the uWS peer's Redis subscription feeding app.publish,
+# Socket.IO's redis adapter), one stack at a time, and prints one RESULT line per stack.
 #
 #   bench/run-comparison.sh [scenario] [bench options...]
 #   bench/run-comparison.sh fanout --subscribers 2000 --rate 2000 --duration 20 --warmup 5 --publish ws
@@ -9,11 +10,16 @@
 #
 # The scenario defaults to fanout; options go to both runs unchanged (do not pass --url, --pid, --target: the script
 # sets them, and uses topic bench.t, a namespace the gateways are told to open for client publishing, without presence,
-# like the peer's rooms). --publish redis has no Socket.IO equivalent and is refused; compare backends with --publish http.
+# like the peer's rooms). --publish redis goes to pushgate and uws as given (both read pushgate's Redis envelope); the
+# Socket.IO side, which has no such channel, is sent --publish http instead (its adapter still carries it through Redis).
 # Environment:
-#   REDIS_PORT (6379)  GW_PORTS ("8080 8081")  PEER_PORTS ("3000 3001")  API_KEY (generated)
-#   LAYER (redis; memory only makes sense with one port in GW_PORTS and PEER_PORTS)
-#   ONLY (pushgate|socketio: run one side)  PUSHGATE_JAVA_OPTS ("")  BENCH_JAVA_OPTS ("")  LOG_DIR (bench/target/comparison-<time>)
+#   REDIS_PORT (6379)  GW_PORTS ("8080 8081")  PEER_PORTS ("3000 3001")  UWS_PORTS ("3100 3101")  API_KEY (generated)
+#   LAYER (redis; memory only makes sense with one port in GW_PORTS, PEER_PORTS and UWS_PORTS)
+#   ONLY (pushgate|uws|socketio, or several separated by commas: run those sides only)
+#   JVM_OPTIONS (deploy/jvm.options: the gateway runs `java @$JVM_OPTIONS $PUSHGATE_JAVA_OPTS`, so the shipped flags;
+#   empty to leave it out; GC pauses are logged to LOG_DIR/gc-<port>.log)  PUSHGATE_JAVA_OPTS ("", after the file, so it overrides)  BENCH_JAVA_OPTS ("")
+#   PIN (1 when the machine has 2+ cores: servers and the Redis the script starts run under `taskset -c $SERVER_CPUS`
+#   (0), the load generator under `taskset -c $BENCH_CPUS` (1); 0 to not pin)  LOG_DIR (bench/target/comparison-<time>)
 #   QUIET_WAIT (0: seconds to wait, before each side, for the 1-minute load average to drop below QUIET_LOAD (1.5));
 #   the load average before and after each side is written to LOG_DIR/load.txt either way (shared, noisy machines)
 # Logs of every process go to LOG_DIR; everything the script starts is stopped when it exits.
@@ -32,19 +38,30 @@ for a in "$@"; do
   case "$a" in
     --url|--url=*|--pid|--pid=*|--target|--target=*|--topic|--topic=*)
       echo "run-comparison: $a is set by the script; leave it out" >&2; exit 2 ;;
-    --publish=redis)
-      prev="--publish" ; a="redis" ;;
   esac
-  if [ "$prev" = "--publish" ] && [ "$a" = "redis" ]; then
-    echo "run-comparison: --publish redis has no Socket.IO counterpart; use --publish ws or http" >&2
-    exit 2
-  fi
-  prev="$a"
 done
 
 REDIS_PORT="${REDIS_PORT:-6379}"
 read -r -a GW_PORT_LIST <<< "${GW_PORTS:-8080 8081}"
 read -r -a PEER_PORT_LIST <<< "${PEER_PORTS:-3000 3001}"
+read -r -a UWS_PORT_LIST <<< "${UWS_PORTS:-3100 3101}"
+JVM_OPTIONS="${JVM_OPTIONS-$ROOT/deploy/jvm.options}"
+if [ -n "$JVM_OPTIONS" ] && [ ! -f "$JVM_OPTIONS" ]; then
+  echo "run-comparison: JVM_OPTIONS file $JVM_OPTIONS not found" >&2; exit 1
+fi
+if [ -z "${PIN:-}" ]; then
+  PIN=$([ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1 && echo 1 || echo 0)
+fi
+SERVER_CPUS="${SERVER_CPUS:-0}"
+BENCH_CPUS="${BENCH_CPUS:-1}"
+# command prefixes pinning to the server's / the load generator's cores (taskset execs, so $! stays the server's pid)
+ON_SERVER=()
+ON_BENCH=()
+if [ "$PIN" = 1 ]; then
+  ON_SERVER=(taskset -c "$SERVER_CPUS")
+  ON_BENCH=(taskset -c "$BENCH_CPUS")
+fi
+side_selected() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 API_KEY="${API_KEY:-bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
 ONLY="${ONLY:-}"
 LAYER="${LAYER:-redis}"
@@ -116,16 +133,19 @@ if [ ! -f bench/target/bench.jar ] || [ ! -f gateway/target/gateway.jar ]; then
   log "building jars"
   ./mvnw -q -B -DskipTests package
 fi
-if [ ! -d bench/peer/socketio/node_modules ]; then
-  log "installing the Socket.IO peer's packages"
-  (cd bench/peer/socketio && npm ci --no-audit --no-fund >"$LOG_DIR/npm.log" 2>&1)
-fi
+for peer in socketio uws; do
+  if side_selected "$peer" && [ ! -d "bench/peer/$peer/node_modules" ]; then
+    log "installing the $peer peer's packages (npm ci)"
+    (cd "bench/peer/$peer" && npm ci --no-audit --no-fund >"$LOG_DIR/npm-$peer.log" 2>&1) \
+      || { echo "run-comparison: npm ci failed in bench/peer/$peer; see $LOG_DIR/npm-$peer.log" >&2; exit 1; }
+  fi
+done
 
 # ---- redis ------------------------------------------------------------------------------------------------------
 if port_open "$REDIS_PORT"; then
   log "reusing the redis already listening on $REDIS_PORT"
 else
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$LOG_DIR/redis.log" 2>&1 &
+  "${ON_SERVER[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$LOG_DIR/redis.log" 2>&1 &
   REDIS_PID=$!
   STARTED+=("$REDIS_PID")
   wait_port "$REDIS_PORT" "$REDIS_PID" redis-server
@@ -134,7 +154,7 @@ REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 
 bench() {
   # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:-} -jar bench/target/bench.jar "$SCENARIO" --topic "$TOPIC" "$@"
+  "${ON_BENCH[@]}" java ${BENCH_JAVA_OPTS:-} -jar bench/target/bench.jar "$SCENARIO" --topic "$TOPIC" "$@"
 }
 
 RESULTS=()
@@ -147,7 +167,7 @@ run_pushgate() {
     GATEWAY_LAYER="$LAYER" GATEWAY_REDIS_URI="$REDIS_URI" GATEWAY_API_KEY="$API_KEY" \
     GATEWAY_LIMITS_MESSAGES_PER_SECOND=1000000 GATEWAY_LIMITS_MESSAGES_BURST=1000000 \
     GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_DEMOS_ENABLED=false \
-      java ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
+      "${ON_SERVER[@]}" java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} "-Xlog:gc:file=$LOG_DIR/gc-$port.log" ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
     pids+=("$pid")
@@ -158,7 +178,10 @@ run_pushgate() {
   done
   log "pushgate: $SCENARIO on ${GW_PORT_LIST[*]} ($LAYER layer)"
   local rc=0
-  bench --target pushgate "${urls[@]}" --api-key "$API_KEY" --redis "$REDIS_URI" "$@" \
+  local extra=()
+  # the connections scenario publishes nothing: it takes neither a key nor a Redis address
+  [ "$SCENARIO" != connections ] && extra=(--api-key "$API_KEY" --redis "$REDIS_URI")
+  bench --target pushgate "${urls[@]}" "${extra[@]}" "$@" \
     | tee "$LOG_DIR/bench-pushgate.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-pushgate.log" | tail -1 || true)")
   for pid in "${pids[@]}"; do stop_pid "$pid"; done
@@ -168,7 +191,7 @@ run_pushgate() {
 run_socketio() {
   local pids=() urls=() port pid
   for port in "${PEER_PORT_LIST[@]}"; do
-    node bench/peer/socketio/server.js --port "$port" --redis "$([ "$LAYER" = redis ] && echo "$REDIS_URI")" >"$LOG_DIR/peer-$port.log" 2>&1 &
+    "${ON_SERVER[@]}" node bench/peer/socketio/server.js --port "$port" --redis "$([ "$LAYER" = redis ] && echo "$REDIS_URI")" >"$LOG_DIR/peer-$port.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
     pids+=("$pid")
@@ -179,17 +202,49 @@ run_socketio() {
   done
   log "socketio: $SCENARIO on ${PEER_PORT_LIST[*]} ($LAYER adapter)"
   local rc=0
-  bench --target socketio "${urls[@]}" "$@" | tee "$LOG_DIR/bench-socketio.log" || rc=$?
+  local args=() prev="" a
+  for a in "$@"; do
+    if [ "$prev" = "--publish" ] && [ "$a" = redis ]; then a=http; fi
+    if [ "$a" = "--publish=redis" ]; then a="--publish=http"; fi
+    args+=("$a"); prev="$a"
+  done
+  bench --target socketio "${urls[@]}" "${args[@]}" | tee "$LOG_DIR/bench-socketio.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-socketio.log" | tail -1 || true)")
   for pid in "${pids[@]}"; do stop_pid "$pid"; done
   return "$rc"
 }
 
+run_uws() {
+  local pids=() urls=() port pid
+  for port in "${UWS_PORT_LIST[@]}"; do
+    "${ON_SERVER[@]}" node bench/peer/uws/server.js --port "$port" --redis "$([ "$LAYER" = redis ] && echo "$REDIS_URI")" >"$LOG_DIR/uws-$port.log" 2>&1 &
+    pid=$!
+    STARTED+=("$pid")
+    pids+=("$pid")
+    urls+=(--url "ws://127.0.0.1:$port/ws" --pid "$pid")
+  done
+  for i in "${!UWS_PORT_LIST[@]}"; do
+    wait_port "${UWS_PORT_LIST[$i]}" "${pids[$i]}" "uws peer :${UWS_PORT_LIST[$i]}" || return 1
+  done
+  log "uws: $SCENARIO on ${UWS_PORT_LIST[*]} ($LAYER)"
+  local rc=0
+  local extra=()
+  [ "$SCENARIO" != connections ] && extra=(--redis "$REDIS_URI")
+  bench --target uws "${urls[@]}" "${extra[@]}" "$@" | tee "$LOG_DIR/bench-uws.log" || rc=$?
+  RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-uws.log" | tail -1 || true)")
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  return "$rc"
+}
+
+log "pinning: $([ "$PIN" = 1 ] && echo "servers + redis on cpu $SERVER_CPUS, bench on cpu $BENCH_CPUS" || echo off); gateway flags: ${JVM_OPTIONS:+@$JVM_OPTIONS }${PUSHGATE_JAVA_OPTS:-}"
 status=0
-if [ -z "$ONLY" ] || [ "$ONLY" = pushgate ]; then
+if side_selected pushgate; then
   note_load pushgate-before; run_pushgate "$@" || status=1; QUIET_WAIT=0 note_load pushgate-after
 fi
-if [ -z "$ONLY" ] || [ "$ONLY" = socketio ]; then
+if side_selected uws; then
+  note_load uws-before; run_uws "$@" || status=1; QUIET_WAIT=0 note_load uws-after
+fi
+if side_selected socketio; then
   note_load socketio-before; run_socketio "$@" || status=1; QUIET_WAIT=0 note_load socketio-after
 fi
 

@@ -421,6 +421,21 @@ class OpsDeployFilesTest {
         assertTrue(readme.contains(imageFlags), "README's JVM flags are the image's: " + imageFlags);
     }
 
+    @Test
+    void jvmOptionsFileHoldsTheImageFlags() throws IOException {
+        Matcher env = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"").matcher(
+                Files.readString(ROOT.resolve("deploy/Dockerfile")));
+        assertTrue(env.find(), "the Dockerfile sets JAVA_OPTS");
+        List<String> flags = Files.readAllLines(ROOT.resolve("deploy/jvm.options")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        for (String flag : flags) {
+            assertTrue(flag.startsWith("-") && !flag.contains(" "), "deploy/jvm.options: one flag per line: " + flag);
+        }
+        assertEquals(List.of(env.group(1).trim().split("\\s+")), flags,
+                "deploy/jvm.options holds the image's JVM flags, in order");
+        assertMemoryFits("deploy/jvm.options at 1 GiB", String.join(" ", flags), 1L << 30, 0);
+    }
+
     private static void assertMemoryFits(String where, String flags, long limit, long nodeBudget) {
         assertTrue(limit > 0, where + ": no container memory limit");
         Matcher direct = Pattern.compile("-XX:MaxDirectMemorySize=(\\S+)").matcher(flags);

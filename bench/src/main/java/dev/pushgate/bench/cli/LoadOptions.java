@@ -21,8 +21,8 @@ public record LoadOptions(int subscribers, List<String> topics, PublishMode publ
 
     static LoadOptions from(Args args, ConnectOptions connect, boolean fixedRate) {
         PublishMode mode = PublishMode.parse(args.string("publish", "ws"));
-        if (mode == PublishMode.REDIS && connect.target() != Target.PUSHGATE) {
-            throw new UsageException("--publish redis needs --target pushgate (the Socket.IO adapter has its own format)");
+        if (mode == PublishMode.REDIS && connect.target() == Target.SOCKETIO) {
+            throw new UsageException("--publish redis needs --target pushgate or uws (the Socket.IO adapter has its own format)");
         }
         String topic = args.string("topic", "chat.bench");
         int topicCount = args.integer("topics", 1, 1);

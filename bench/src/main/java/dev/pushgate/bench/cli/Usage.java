@@ -12,10 +12,11 @@ public final class Usage {
               connections   N idle connections: handshake rate, failures, gateway RSS/heap per connection
 
             target and connections (all scenarios)
-              --target pushgate|socketio   server dialect (default pushgate)
+              --target pushgate|socketio|uws  server dialect (default pushgate; uws: bench/peer/uws)
               --url URL                    WebSocket URL, repeatable, used round robin
                                            (default ws://127.0.0.1:8080/ws; socketio:
-                                           ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket)
+                                           ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket;
+                                           uws: ws://127.0.0.1:3100/ws)
               --threads N                  event loop threads (default min(2, cores/2), at least 1)
               --source-ips A,B,...|auto    local addresses to connect from (auto: 127.0.0.x per 28,000 conns)
               --connect-concurrency N      handshakes in flight at once (default 256)
@@ -26,14 +27,14 @@ public final class Usage {
               --subscribers N              subscriber connections (default 100)
               --topic NAME                 topic (default chat.bench: clients may publish in namespace chat)
               --topics K                   spread over K topics NAME.0..NAME.K-1 (default 1)
-              --publish ws|http|redis      publish path (default ws; redis needs --target pushgate)
+              --publish ws|http|redis      publish path (default ws; redis: not socketio)
               --publishers P               publisher connections, rate shared equally (default 1)
               --payload BYTES              size of each message's data (default 100)
               --batch N                    messages per HTTP request at most (default 100)
               --drain S                    seconds to wait for stragglers before counting loss (default 2)
               --api-key KEY                HTTP publish key (default: env GATEWAY_API_KEY)
               --publish-url URL            HTTP publish URL, repeatable (default: from --url, /api/publish
-                                           for pushgate, /publish for socketio)
+                                           for pushgate and uws, /publish for socketio)
               --redis URI                  Redis for --publish redis (default redis://127.0.0.1:6379)
               --redis-prefix P             channel prefix (default pushgate:topic:)
             fanout
@@ -43,6 +44,8 @@ public final class Usage {
             ramp
               --start-rate R               first step (default 1000)
               --step R                     added per step (default: the start rate)
+              --factor F                   multiply the rate by F per step instead of adding --step
+                                           (default 1: add)
               --step-seconds S             length of a step (default 5)
               --max-rate R                 stop after this rate (default 10000000)
               --max-loss-pct X             a step fails above this loss (default 0.1)

@@ -7,7 +7,12 @@ public enum Target {
     /** A pushgate gateway: JSON ops at {@code /ws}, HTTP publish at {@code /api/publish}. */
     PUSHGATE(new PushgateDialect(), "ws://127.0.0.1:8080/ws"),
     /** The Socket.IO v4 peer in {@code bench/peer/socketio}. */
-    SOCKETIO(new SocketIoDialect(), "ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket");
+    SOCKETIO(new SocketIoDialect(), "ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket"),
+    /**
+     * The uWebSockets.js peer in {@code bench/peer/uws}: it speaks the subset of pushgate's protocol the bench uses
+     * (and pushgate's Redis envelope), so it shares pushgate's dialect.
+     */
+    UWS(new PushgateDialect(), "ws://127.0.0.1:3100/ws");
 
     private final Dialect dialect;
     private final String defaultUrl;
@@ -38,6 +43,6 @@ public enum Target {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown target: " + name + " (pushgate or socketio)");
+        throw new IllegalArgumentException("unknown target: " + name + " (pushgate, socketio or uws)");
     }
 }

@@ -2,6 +2,7 @@ package dev.pushgate.bench.scenario;
 
 import dev.pushgate.bench.cli.BenchOptions;
 import dev.pushgate.bench.cli.ConnectionsOptions;
+import dev.pushgate.bench.dialect.Target;
 import dev.pushgate.bench.load.ConnectLauncher;
 import dev.pushgate.bench.load.SubscriberContext;
 import dev.pushgate.bench.net.NettyTransport;
@@ -49,7 +50,9 @@ public final class ConnectionsScenario {
         }
         List<Long> pids = options.connect().pids();
         HeapProbe heap = HeapProbe.locate();
-        List<long[]> before = memory(pids, heap, c.jcmd(), console);
+        // jcmd attaches by sending SIGQUIT, which ends a Node process: only a JVM target is probed that way
+        boolean jcmd = c.jcmd() && options.connect().target() == Target.PUSHGATE;
+        List<long[]> before = memory(pids, heap, jcmd, console);
 
         WebSocketConnector ws = new WebSocketConnector(transport, options.connect().target().dialect(),
                 options.connect().connectTimeoutSeconds() * 1000);
@@ -75,7 +78,7 @@ public final class ConnectionsScenario {
                         launcher.open(), p.pid(), ReportText.bytes(p.rssBytes()))));
             }
             int openAfterHold = launcher.open();
-            List<long[]> after = memory(pids, heap, c.jcmd(), console);
+            List<long[]> after = memory(pids, heap, jcmd, console);
             List<ConnectionsResult.Memory> memory = new ArrayList<>();
             for (int i = 0; i < pids.size(); i++) {
                 memory.add(new ConnectionsResult.Memory(pids.get(i), before.get(i)[0], after.get(i)[0],

@@ -46,7 +46,7 @@ public final class RampScenario {
             List<RampResult.Step> steps = new ArrayList<>();
             RampResult.Step best = null;
             String stopReason = "reached --max-rate";
-            for (double rate = ramp.startRate(); rate <= ramp.maxRate(); rate += ramp.step()) {
+            for (double rate = ramp.startRate(); rate <= ramp.maxRate(); rate = ramp.next(rate)) {
                 console.info(String.format(Locale.ROOT, "step: %s msg/s for %.1fs", ReportText.count(rate),
                         ramp.stepSeconds()));
                 WindowResult window = rig.measure(rate, ramp.stepSeconds(), console, control);

@@ -57,6 +57,23 @@ class BenchOptionsTest {
     }
 
     @Test
+    void uwsTargetSpeaksPushgateAndTakesRedisPublishing() {
+        BenchOptions o = BenchOptions.parse(new String[] {"fanout", "--target", "uws", "--publish", "redis"});
+        assertEquals(Target.UWS, o.connect().target());
+        assertEquals(List.of(URI.create("ws://127.0.0.1:3100/ws")), o.connect().urls());
+        assertEquals(List.of(URI.create("http://127.0.0.1:3100/api/publish")), o.load().publishUrls());
+    }
+
+    @Test
+    void rampFactorMultipliesInsteadOfAdding() {
+        BenchOptions additive = BenchOptions.parse(new String[] {"ramp", "--start-rate", "100", "--step", "50"});
+        assertEquals(150, additive.ramp().next(100));
+        BenchOptions factor = BenchOptions.parse(new String[] {"ramp", "--start-rate", "100", "--factor", "1.5"});
+        assertEquals(150, factor.ramp().next(100));
+        assertEquals(225, factor.ramp().next(150));
+    }
+
+    @Test
     void connectionsScenario() {
         BenchOptions o = BenchOptions.parse(new String[] {"connections", "--connections", "50_000", "--subscribe",
             "--no-jcmd", "--hold", "1"});
