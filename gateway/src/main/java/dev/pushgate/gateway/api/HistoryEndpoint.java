@@ -8,7 +8,6 @@ import dev.pushgate.gateway.broker.HistoryResult;
 import dev.pushgate.gateway.broker.Publication;
 import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolCodec;
-import dev.pushgate.protocol.Topics;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
@@ -60,14 +59,8 @@ public final class HistoryEndpoint implements HttpEndpoint {
         if (!ApiKeyCheck.allowed(ex, keys, "history")) {
             return;
         }
-        String topic = ex.param("topic");
+        String topic = ex.validTopicParam(topicMaxLength);
         if (topic == null) {
-            ex.error(HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "missing query parameter: topic");
-            return;
-        }
-        String violation = Topics.violation(topic, topicMaxLength);
-        if (violation != null) {
-            ex.error(HttpResponseStatus.BAD_REQUEST, ErrorCode.INVALID_TOPIC, violation);
             return;
         }
         long since;

@@ -2,6 +2,7 @@ package dev.pushgate.gateway.api;
 
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.protocol.ErrorCode;
+import dev.pushgate.protocol.Topics;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -101,6 +102,24 @@ public final class HttpExchange {
     public String param(String name) {
         var values = query.parameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /**
+     * The {@code topic} query parameter when it is present and a valid topic; otherwise answers 400
+     * ({@code bad_request} or {@code invalid_topic}) and returns null.
+     */
+    public String validTopicParam(int topicMaxLength) {
+        String topic = param("topic");
+        if (topic == null) {
+            error(HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "missing query parameter: topic");
+            return null;
+        }
+        String violation = Topics.violation(topic, topicMaxLength);
+        if (violation != null) {
+            error(HttpResponseStatus.BAD_REQUEST, ErrorCode.INVALID_TOPIC, violation);
+            return null;
+        }
+        return topic;
     }
 
     /** The request body as bytes (a copy). */

@@ -52,14 +52,8 @@ public final class PresenceEndpoint implements HttpEndpoint {
         if (!ApiKeyCheck.allowed(ex, keys, "presence")) {
             return;
         }
-        String topic = ex.param("topic");
+        String topic = ex.validTopicParam(topicMaxLength);
         if (topic == null) {
-            ex.error(HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "missing query parameter: topic");
-            return;
-        }
-        String violation = Topics.violation(topic, topicMaxLength);
-        if (violation != null) {
-            ex.error(HttpResponseStatus.BAD_REQUEST, ErrorCode.INVALID_TOPIC, violation);
             return;
         }
         if (!presence.enabled(topic)) {

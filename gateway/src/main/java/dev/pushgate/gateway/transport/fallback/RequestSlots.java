@@ -1,6 +1,9 @@
 package dev.pushgate.gateway.transport.fallback;
 
+import dev.pushgate.gateway.api.HttpExchange;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.protocol.ErrorCode;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +32,24 @@ public final class RequestSlots {
         this.maxPerIp = maxPerIp;
         this.metrics = metrics;
         metrics.transportConnections(transport, total);
+    }
+
+    /**
+     * Takes a slot for {@code req}, or answers 429 (too many {@code what} from its address) or 503 (too many on this
+     * node) and ends the request's authorisation. Returns whether it got one.
+     */
+    public boolean acquireOrRefuse(HttpExchange ex, SubscribeRequest req, String what) {
+        Refusal refusal = acquire(req.ip());
+        if (refusal == Refusal.NONE) {
+            return true;
+        }
+        req.auth().closed();
+        if (refusal == Refusal.PER_IP) {
+            ex.error(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, "too many " + what + " from this address");
+        } else {
+            ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, "too many " + what + " on this node");
+        }
+        return false;
     }
 
     /** Takes a slot for {@code ip}; on {@link Refusal#NONE} the caller must {@link #release} it exactly once. */

@@ -6,9 +6,7 @@ import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.transport.OriginPolicy;
 import dev.pushgate.gateway.transport.fallback.RequestSlots;
 import dev.pushgate.gateway.transport.fallback.SubscribeRequest;
-import dev.pushgate.protocol.ErrorCode;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.time.Duration;
 import java.util.Set;
@@ -50,14 +48,7 @@ public final class PollEndpoint implements HttpEndpoint {
         if (req == null) {
             return;
         }
-        RequestSlots.Refusal refusal = slots.acquire(req.ip());
-        if (refusal != RequestSlots.Refusal.NONE) {
-            req.auth().closed();
-            if (refusal == RequestSlots.Refusal.PER_IP) {
-                ex.error(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, "too many polls from this address");
-            } else {
-                ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, "too many polls on this node");
-            }
+        if (!slots.acquireOrRefuse(ex, req, "polls")) {
             return;
         }
         hold.start(req, timeout, () -> slots.release(req.ip()));

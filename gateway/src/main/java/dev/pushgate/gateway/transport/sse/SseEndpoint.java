@@ -7,7 +7,6 @@ import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.transport.OriginPolicy;
 import dev.pushgate.gateway.transport.fallback.RequestSlots;
 import dev.pushgate.gateway.transport.fallback.SubscribeRequest;
-import dev.pushgate.protocol.ErrorCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -66,14 +65,7 @@ public final class SseEndpoint implements HttpEndpoint {
         if (req == null) {
             return;
         }
-        RequestSlots.Refusal refusal = slots.acquire(req.ip());
-        if (refusal != RequestSlots.Refusal.NONE) {
-            req.auth().closed();
-            if (refusal == RequestSlots.Refusal.PER_IP) {
-                ex.error(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, "too many SSE streams from this address");
-            } else {
-                ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, "too many SSE streams on this node");
-            }
+        if (!slots.acquireOrRefuse(ex, req, "SSE streams")) {
             return;
         }
         if (!ex.stream(HttpResponseStatus.OK)) {
