@@ -45,7 +45,10 @@ public interface Broker extends AutoCloseable {
     /** Tells every node's subscribers of {@code topic} that {@code member} left; best effort like joins. */
     CompletionStage<Void> publishLeave(String topic, byte[] member);
 
-    /** Whether publishes can succeed now (drives {@code /readyz}). */
+    /**
+     * Whether the layer is fully usable now: publishing, history reads and delivery to this node (drives
+     * {@code /readyz}). Publishing does not wait for it; a publish fails by itself when the layer is unreachable.
+     */
     boolean isReady();
 
     /** A short name for logs and metrics: {@code memory} or {@code redis}. */
