@@ -56,7 +56,7 @@ class HistoryRecoveryTest {
         String topic = "chat.recover";
         JsonNode ack;
         try (WsClient a = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            ack = subscribe(a, topic, null, 0);
+            ack = a.subscribeSince(topic, null, 0);
             assertEquals(0, ack.path("seq").asLong(), "a topic never published is at 0: " + ack);
             assertFalse(ack.path("epoch").asText().isEmpty(), "the ack names the epoch: " + ack);
             assertFalse(ack.has("recovered"), "no since, no recovered: " + ack);
@@ -68,7 +68,7 @@ class HistoryRecoveryTest {
         String epoch = ack.path("epoch").asText();
         publish(topic, 5);
         try (WsClient b = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            JsonNode again = subscribe(b, topic, epoch, 3);
+            JsonNode again = b.subscribeSince(topic, epoch, 3);
             assertTrue(again.path("recovered").asBoolean(), "recovered: " + again);
             assertEquals(epoch, again.path("epoch").asText());
             assertEquals(8, again.path("seq").asLong());
@@ -87,18 +87,18 @@ class HistoryRecoveryTest {
         String topic = "small.trimmed";
         String epoch;
         try (WsClient a = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            epoch = subscribe(a, topic, null, 0).path("epoch").asText();
+            epoch = a.subscribeSince(topic, null, 0).path("epoch").asText();
         }
         publish(topic, 5); // history keeps 3: 3..5; a client at 0 misses 1 and 2 for good
         try (WsClient b = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            JsonNode ack = subscribe(b, topic, epoch, 0);
+            JsonNode ack = b.subscribeSince(topic, epoch, 0);
             assertFalse(ack.path("recovered").asBoolean(true), "not recovered: " + ack);
             assertEquals(5, ack.path("seq").asLong(), "the current position, to refetch from: " + ack);
             publish(topic, 1);
             assertEquals(6, b.nextMessage().path("seq").asLong(), "no partial replay: the next message is live");
         }
         try (WsClient c = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            JsonNode ack = subscribe(c, topic, epoch, 3);
+            JsonNode ack = c.subscribeSince(topic, epoch, 3);
             assertTrue(ack.path("recovered").asBoolean(), "within the history it does recover: " + ack);
             for (int i = 4; i <= 6; i++) {
                 assertEquals(i, c.nextMessage().path("seq").asLong());
@@ -111,7 +111,7 @@ class HistoryRecoveryTest {
         String topic = "brief.expiring";
         String epoch;
         try (WsClient a = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            epoch = subscribe(a, topic, null, 0).path("epoch").asText();
+            epoch = a.subscribeSince(topic, null, 0).path("epoch").asText();
             publish(topic, 2);
             a.nextMessage();
             a.nextMessage();
@@ -120,7 +120,7 @@ class HistoryRecoveryTest {
         Await.until(Duration.ofSeconds(10), () -> !epoch.equals(history(topic, "").path("epoch").asText()),
                 () -> "epoch still " + epoch);
         try (WsClient b = WsClient.connect(TestGateways.wsUrl(gateway))) {
-            JsonNode ack = subscribe(b, topic, epoch, 2);
+            JsonNode ack = b.subscribeSince(topic, epoch, 2);
             assertFalse(ack.path("recovered").asBoolean(true), "another epoch: not recovered: " + ack);
             assertNotEquals(epoch, ack.path("epoch").asText());
         }
@@ -135,7 +135,7 @@ class HistoryRecoveryTest {
         String epoch = null;
         for (int i = 0; i < clients; i++) {
             WsClient c = WsClient.connect(TestGateways.wsUrl(gateway));
-            epoch = subscribe(c, topic, null, 0).path("epoch").asText();
+            epoch = c.subscribeSince(topic, null, 0).path("epoch").asText();
             first.add(c);
         }
         AtomicBoolean stop = new AtomicBoolean();
@@ -191,7 +191,7 @@ class HistoryRecoveryTest {
                 if (got.size() % hop == 0 && last < total) {
                     c.close();
                     c = WsClient.connect(TestGateways.wsUrl(gateway));
-                    JsonNode ack = subscribe(c, topic, epoch, last);
+                    JsonNode ack = c.subscribeSince(topic, epoch, last);
                     assertTrue(ack.path("recovered").asBoolean(), "recovered: " + ack);
                     reconnects++;
                 }
@@ -218,14 +218,6 @@ class HistoryRecoveryTest {
             }
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ids);
         }
-    }
-
-    private static JsonNode subscribe(WsClient c, String topic, String epoch, long seq) throws Exception {
-        String since = epoch == null ? "" : ",\"since\":{\"epoch\":\"" + epoch + "\",\"seq\":" + seq + "}";
-        long id = c.request("subscribe", "\"topic\":\"" + topic + "\"" + since);
-        JsonNode ack = c.awaitReply(id);
-        assertEquals("ack", ack.path("op").asText(), "subscribe " + topic + ": " + ack);
-        return ack;
     }
 
     private static void publish(String topic, int n) throws Exception {

@@ -91,7 +91,7 @@ class RedisRecoveryTest {
         String topic = "chat.moves";
         String epoch;
         try (WsClient onA = WsClient.connect(TestGateways.wsUrl(a))) {
-            epoch = subscribe(onA, topic, null, 0).path("epoch").asText();
+            epoch = onA.subscribeSince(topic, null, 0).path("epoch").asText();
             publish(a, topic, 3);
             for (int i = 1; i <= 3; i++) {
                 assertEquals(i, onA.nextMessage().path("seq").asLong());
@@ -100,7 +100,7 @@ class RedisRecoveryTest {
         int missed = 20;
         publish(a, topic, missed);
         try (WsClient onB = WsClient.connect(TestGateways.wsUrl(b))) {
-            JsonNode ack = subscribe(onB, topic, epoch, 3);
+            JsonNode ack = onB.subscribeSince(topic, epoch, 3);
             assertTrue(ack.path("recovered").asBoolean(), "recovered: " + ack);
             assertEquals(epoch, ack.path("epoch").asText(), "one epoch on every node");
             assertEquals(3 + missed, ack.path("seq").asLong());
@@ -129,7 +129,7 @@ class RedisRecoveryTest {
         String epoch = null;
         for (int i = 0; i < clients; i++) {
             WsClient c = WsClient.connect(TestGateways.wsUrl(i % 2 == 0 ? a : b));
-            epoch = subscribe(c, topic, null, 0).path("epoch").asText();
+            epoch = c.subscribeSince(topic, null, 0).path("epoch").asText();
             first.add(c);
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
@@ -182,7 +182,7 @@ class RedisRecoveryTest {
                     c.close();
                     on = 1 - on;
                     c = WsClient.connect(TestGateways.wsUrl(nodes[on]));
-                    JsonNode ack = subscribe(c, topic, epoch, last);
+                    JsonNode ack = c.subscribeSince(topic, epoch, last);
                     assertTrue(ack.path("recovered").asBoolean(), "recovered: " + ack);
                     reconnects++;
                 }
@@ -199,11 +199,11 @@ class RedisRecoveryTest {
         String topic = "small.trimmed";
         String epoch;
         try (WsClient onA = WsClient.connect(TestGateways.wsUrl(a))) {
-            epoch = subscribe(onA, topic, null, 0).path("epoch").asText();
+            epoch = onA.subscribeSince(topic, null, 0).path("epoch").asText();
         }
         publish(a, topic, 5); // the stream keeps 3: 3..5; a client at 0 misses 1 and 2 for good
         try (WsClient onB = WsClient.connect(TestGateways.wsUrl(b))) {
-            JsonNode ack = subscribe(onB, topic, epoch, 0);
+            JsonNode ack = onB.subscribeSince(topic, epoch, 0);
             assertFalse(ack.path("recovered").asBoolean(true), "not recovered: " + ack);
             assertEquals(epoch, ack.path("epoch").asText());
             assertEquals(5, ack.path("seq").asLong(), "the current position, to refetch from: " + ack);
@@ -213,7 +213,7 @@ class RedisRecoveryTest {
             assertEquals(6, m.path("seq").asLong(), "no partial replay: the next message is live");
         }
         try (WsClient onB = WsClient.connect(TestGateways.wsUrl(b))) {
-            JsonNode ack = subscribe(onB, topic, epoch, 3);
+            JsonNode ack = onB.subscribeSince(topic, epoch, 3);
             assertTrue(ack.path("recovered").asBoolean(), "within the history it does recover: " + ack);
             for (int i = 4; i <= 6; i++) {
                 assertEquals(i, onB.nextMessage().path("seq").asLong());
@@ -228,9 +228,9 @@ class RedisRecoveryTest {
         try (WsClient onA = WsClient.connect(TestGateways.wsUrl(a));
              WsClient onB = WsClient.connect(TestGateways.wsUrl(b));
              WsClient leaving = WsClient.connect(TestGateways.wsUrl(a))) {
-            epoch = subscribe(onA, topic, null, 0).path("epoch").asText();
-            subscribe(onB, topic, null, 0);
-            subscribe(leaving, topic, null, 0);
+            epoch = onA.subscribeSince(topic, null, 0).path("epoch").asText();
+            onB.subscribeSince(topic, null, 0);
+            leaving.subscribeSince(topic, null, 0);
             publish(a, topic, 3);
             for (WsClient c : List.of(onA, onB, leaving)) {
                 for (int i = 1; i <= 3; i++) {
@@ -274,7 +274,7 @@ class RedisRecoveryTest {
         }
         for (Gateway node : List.of(a, b)) {
             try (WsClient back = WsClient.connect(TestGateways.wsUrl(node))) {
-                JsonNode ack = subscribe(back, topic, epoch, 3);
+                JsonNode ack = back.subscribeSince(topic, epoch, 3);
                 assertFalse(ack.path("recovered").asBoolean(true), "another epoch: not recovered: " + ack);
                 assertNotEquals(epoch, ack.path("epoch").asText());
                 assertEquals(2, ack.path("seq").asLong(), ack.toString());
@@ -293,7 +293,7 @@ class RedisRecoveryTest {
             for (int i = 0; i < 3; i++) {
                 WsClient c = WsClient.connect(TestGateways.wsUrl(b));
                 subscribers.add(c);
-                subscribe(c, topic, null, 0);
+                c.subscribeSince(topic, null, 0);
             }
             double resubscribesBefore = RedisMultiNodeTest.metric(b, "pushgate_redis_resubscribes_total");
             double gapsBefore = repairs(b, "gap");
@@ -338,7 +338,7 @@ class RedisRecoveryTest {
             for (Gateway node : List.of(c, d, d)) {
                 WsClient s = WsClient.connect(TestGateways.wsUrl(node));
                 subscribers.add(s);
-                subscribe(s, topic, null, 0);
+                s.subscribeSince(topic, null, 0);
             }
             Map<Long, Integer> acked = new ConcurrentHashMap<>(); // seq -> the publisher's n
             AtomicInteger refused = new AtomicInteger();
@@ -471,13 +471,6 @@ class RedisRecoveryTest {
                         + " around " + seqs.subList(Math.max(0, i - 3), Math.min(total, i + 3)));
             }
         }
-    }
-
-    private static JsonNode subscribe(WsClient c, String topic, String epoch, long seq) throws Exception {
-        String since = epoch == null ? "" : ",\"since\":{\"epoch\":\"" + epoch + "\",\"seq\":" + seq + "}";
-        JsonNode ack = c.awaitReply(c.request("subscribe", "\"topic\":\"" + topic + "\"" + since));
-        assertEquals("ack", ack.path("op").asText(), "subscribe " + topic + ": " + ack);
-        return ack;
     }
 
     /** {@code n} publications of {@code topic} in one HTTP batch on {@code node}, data {@code {"n":k}} counting up. */

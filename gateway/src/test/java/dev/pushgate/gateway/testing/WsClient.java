@@ -112,6 +112,17 @@ public final class WsClient implements AutoCloseable {
         assertEquals("ack", ack.path("op").asText(), "subscribe " + topic + ": " + ack);
     }
 
+    /**
+     * Subscribes resuming from {@code {epoch, seq}} (no {@code since} when {@code epoch} is null) and returns the ack
+     * (with the topic's position and {@code recovered}).
+     */
+    public JsonNode subscribeSince(String topic, String epoch, long seq) throws InterruptedException {
+        String since = epoch == null ? "" : ",\"since\":{\"epoch\":\"" + epoch + "\",\"seq\":" + seq + "}";
+        JsonNode ack = awaitReply(request("subscribe", "\"topic\":\"" + topic + "\"" + since));
+        assertEquals("ack", ack.path("op").asText(), "subscribe " + topic + ": " + ack);
+        return ack;
+    }
+
     /** Unsubscribes and waits for the ack. */
     public void unsubscribe(String topic) throws InterruptedException {
         long id = request("unsubscribe", "\"topic\":\"" + topic + "\"");
