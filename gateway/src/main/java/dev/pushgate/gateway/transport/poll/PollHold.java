@@ -7,6 +7,7 @@ import dev.pushgate.gateway.hub.Subscriber;
 import dev.pushgate.gateway.hub.Subscription;
 import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.session.Transport;
+import dev.pushgate.gateway.transport.HandlerNames;
 import dev.pushgate.gateway.transport.fallback.Positions;
 import dev.pushgate.gateway.transport.fallback.SubscribeRequest;
 import dev.pushgate.protocol.CloseCode;
@@ -14,6 +15,7 @@ import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -67,12 +69,26 @@ final class PollHold implements Subscriber, Transport {
         if (done) {
             return; // the client was gone already (the listener ran at once)
         }
+        watchForHangUp();
         timer = ex.context().executor().schedule(this::answer, timeout.toNanos(), TimeUnit.NANOSECONDS);
         pendingStarts = req.topics().size();
         for (String topic : req.topics()) {
             Subscription sub = services.hub().subscribe(topic, this, req.since().get(topic));
             subscriptions.put(topic, sub);
             sub.started().whenComplete((s, err) -> started(topic, s, err));
+        }
+    }
+
+    /**
+     * Auto-read is off while a request is in flight (the HTTP flow control), so with NIO a client that goes away
+     * would go unnoticed, holding its slot, until the hold ends. One read asked for below the flow control sees its
+     * end of stream (the channel closes, {@code onClose} frees the slot); bytes it brings wait in the flow control's
+     * gate as any pipelined request does. A client that sends more before it leaves is noticed at the answer.
+     */
+    private void watchForHangUp() {
+        ChannelHandlerContext flow = ex.context().pipeline().context(HandlerNames.HTTP_FLOW);
+        if (flow != null) {
+            flow.read();
         }
     }
 
