@@ -4,9 +4,9 @@ import dev.pushgate.gateway.hub.OutboundAccount;
 import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.hub.Subscriber;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
+import dev.pushgate.gateway.session.SlowConsumerPolicy;
 import dev.pushgate.gateway.session.Transport;
 import dev.pushgate.protocol.CloseCode;
-import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,20 +20,17 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The write side of one WebSocket: answers, fan-out deliveries and the close handshake. Loop-confined.
  *
- * <p>Back-pressure: the channel's high water mark is the connection's outbound budget. While the socket is over it,
- * deliveries are skipped (and counted); a connection that stays over it longer than the grace period is closed with
- * 4001, so one slow reader never holds memory or delays anyone else.
- *
- * <p>Node budget: the connection's backlog (what its socket did not take) is counted in its loop's
- * {@link OutboundAccount} after every flush; while the node is short of its {@code outbound.node-budget}, a
- * connection that is behind is refused messages like one over its own budget (skipped and told, or closed with 4001
- * after the grace period if it stays behind), counted as {@code node_budget}.
+ * <p>Back-pressure: the channel's high water mark is the connection's outbound budget, and its backlog counts in the
+ * node's ({@link OutboundAccount}). A connection behind on either gets the shared {@link SlowConsumerPolicy} with
+ * {@link SlowConsumerPolicy.WhenBehind#SKIP_OR_CLOSE}: skipped and told on topics that skip, else closed with 4001
+ * after the grace period, so one slow reader never holds memory or delays anyone else.
  */
 final class WebSocketConnection implements Transport, Subscriber {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -44,13 +41,9 @@ final class WebSocketConnection implements Transport, Subscriber {
     /** Frames from this size on go through the deflate encoder; -1 when compression was not negotiated. */
     private final int compressionFrom;
     private final String id;
-    private final GatewayMetrics metrics;
-    private final long slowGraceNanos;
-    private long overBudgetSince;
     private boolean flushPending;
-    /** Messages skipped per topic while over budget (skip policy); told to the client once it catches up. */
-    private final java.util.Map<String, Integer> skipped = new java.util.HashMap<>(0);
     private CloseCode closeSent;
+    private final SlowConsumerPolicy slow;
     private final OutboundAccount account;
 
     /**
@@ -65,11 +58,11 @@ final class WebSocketConnection implements Transport, Subscriber {
         boolean deflate = ctx.pipeline().get(WebSocketExtensionEncoder.class) != null;
         this.compressionFrom = deflate ? compressionMinSize : -1;
         this.id = id;
-        this.metrics = metrics;
-        this.slowGraceNanos = slowGraceNanos;
         Channel ch = ctx.channel();
-        this.account = budget.loop(ch.eventLoop()).open(() -> pendingBytes(ch), this::caughtUp);
-        ch.closeFuture().addListener(f -> account.close());
+        this.slow = new SlowConsumerPolicy(new Socket(), id, metrics, SlowConsumerPolicy.WhenBehind.SKIP_OR_CLOSE,
+                Duration.ofNanos(slowGraceNanos), budget.loop(ch.eventLoop()));
+        this.account = slow.account();
+        ch.closeFuture().addListener(f -> slow.closed());
     }
 
     /** Bytes written to the channel and not yet taken by the socket (Netty's count for writability). */
@@ -138,27 +131,10 @@ final class WebSocketConnection implements Transport, Subscriber {
             wire.release();
             return false;
         }
-        boolean writable = ctx.channel().isWritable();
-        if (!writable || account.refused()) {
+        if (!slow.admit(topic, skipWhenSlow)) {
             frame.release();
             wire.release();
-            if (writable) {
-                metrics.droppedNodeBudget();
-            } else {
-                metrics.droppedSlowConsumer();
-            }
-            if (skipWhenSlow) {
-                skipped.merge(topic, 1, Integer::sum);
-            } else {
-                overBudget();
-            }
             return false;
-        }
-        overBudgetSince = 0;
-        if (!skipped.isEmpty()) {
-            // Refused for the node budget (not a writability change): it may take messages again, so say first
-            // what it missed.
-            tellSkipped();
         }
         if (rawWrites != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
             // Not compressed for this connection: the shared wire bytes go straight below the frame encoder.
@@ -174,54 +150,7 @@ final class WebSocketConnection implements Transport, Subscriber {
     /** The socket drained below its low water mark: tell the client what it missed while it was behind. */
     void writable() {
         account.update();
-        caughtUp();
-    }
-
-    /** The socket took its backlog (writability, or the budget's sweep found it drained). */
-    private void caughtUp() {
-        if (closeSent != null || !ctx.channel().isWritable() || account.refusedNow()) {
-            return;
-        }
-        overBudgetSince = 0;
-        if (!skipped.isEmpty()) {
-            tellSkipped();
-            ctx.flush();
-            account.update();
-        }
-    }
-
-    /** Writes (without flushing) the {@code skipped} notice of what this connection missed while behind. */
-    private void tellSkipped() {
-        ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(ProtocolCodec.skipped(skipped))), ctx.voidPromise());
-        log.debug("slow consumer caught up: id={} skippedTopics={}", id, skipped.size());
-        skipped.clear();
-    }
-
-    private void overBudget() {
-        long now = System.nanoTime();
-        if (overBudgetSince == 0) {
-            overBudgetSince = now;
-            log.debug("slow consumer skipping messages: id={}", id);
-            // Decide at the end of the grace even if no further message comes to trigger it.
-            ctx.executor().schedule(this::closeIfStillBehind, slowGraceNanos, TimeUnit.NANOSECONDS);
-        } else if (now - overBudgetSince > slowGraceNanos) {
-            closeIfStillBehind();
-        }
-    }
-
-    private void closeIfStillBehind() {
-        if (overBudgetSince == 0 || closeSent != null || !ctx.channel().isActive()
-                || ctx.channel().isWritable() && !account.refusedNow()) {
-            return;
-        }
-        if (System.nanoTime() - overBudgetSince < slowGraceNanos) {
-            // A later episode (the earlier one ended): its own check is scheduled.
-            return;
-        }
-        metrics.slowConsumerClosed();
-        log.info("closing slow consumer: id={} overBudgetMillis={}", id, (System.nanoTime() - overBudgetSince) / 1_000_000);
-        // The socket is stuck, so a Close frame would queue behind the backlog: fail the connection at once.
-        fail(CloseCode.SLOW_CONSUMER);
+        slow.caughtUp();
     }
 
     @Override
@@ -238,5 +167,43 @@ final class WebSocketConnection implements Transport, Subscriber {
     @Override
     public void flushPending(boolean pending) {
         this.flushPending = pending;
+    }
+
+    /** What the slow-consumer policy needs of this connection. */
+    private final class Socket implements SlowConsumerPolicy.Socket {
+        @Override
+        public boolean open() {
+            return closeSent == null && ctx.channel().isActive();
+        }
+
+        @Override
+        public boolean writable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
+        public long pendingBytes() {
+            return WebSocketConnection.pendingBytes(ctx.channel());
+        }
+
+        @Override
+        public void writeNotice(byte[] frame) {
+            ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+        }
+
+        @Override
+        public void flush() {
+            ctx.flush();
+        }
+
+        @Override
+        public void fail(CloseCode code) {
+            WebSocketConnection.this.fail(code);
+        }
+
+        @Override
+        public void schedule(Runnable task, Duration delay) {
+            WebSocketConnection.this.schedule(task, delay);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.pushgate.gateway.transport;
 
 import dev.pushgate.gateway.config.GatewayConfig;
 import dev.pushgate.gateway.hub.OutboundBudget;
+import dev.pushgate.gateway.session.ClientRateLimit;
 import dev.pushgate.gateway.session.Session;
 import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.session.TokenBucket;
@@ -69,7 +70,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             if (claims != null) {
                 session.authenticated(claims);
             }
-            rate = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messagesBurst());
+            rate = services.rateLimit().connectionBucket();
             echo = new QueryStringDecoder(hs.requestUri()).path().equals(Routes.ECHO_PATH);
             services.metrics().connectionOpened();
             log.debug("connection opened: id={} remote={} echo={}", id, ctx.channel().remoteAddress(), echo);
@@ -116,13 +117,13 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The per-connection rate limit: refuse over the rate, close a client that keeps flooding. */
+    /** The client rate limit ({@link ClientRateLimit}): refuse over the rate, close a client that keeps flooding. */
     private boolean admit() {
-        if (rate.tryTake(System.nanoTime())) {
+        ClientRateLimit.Verdict verdict = services.rateLimit().admit(rate);
+        if (verdict == ClientRateLimit.Verdict.ALLOWED) {
             return true;
         }
-        services.metrics().rateLimited();
-        if (rate.refusedInARow() > config.limits().messagesBurst()) {
+        if (verdict == ClientRateLimit.Verdict.FLOODING) {
             log.debug("closing flooding client: id={}", session.id());
             connection.close(CloseCode.RATE_LIMITED);
         } else {

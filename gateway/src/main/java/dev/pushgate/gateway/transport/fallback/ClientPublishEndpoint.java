@@ -5,6 +5,7 @@ import dev.pushgate.gateway.api.HttpExchange;
 import dev.pushgate.gateway.auth.TokenException;
 import dev.pushgate.gateway.publish.PublishService;
 import dev.pushgate.gateway.publish.PublishSource;
+import dev.pushgate.gateway.session.ClientRateLimit;
 import dev.pushgate.gateway.session.SessionAuth;
 import dev.pushgate.gateway.session.SessionServices;
 import dev.pushgate.gateway.session.Transport;
@@ -19,6 +20,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +34,12 @@ import java.util.concurrent.Future;
  * its connection token ({@code Authorization: Bearer}, or the {@code token} parameter), decided exactly as a
  * WebSocket {@code publish} ({@link SessionAuth#checkPublish}: the token's publish claim, or the namespace's
  * {@code client-publish} policy). Answers {@code {"topic":..,"seq":N,"epoch":".."}}; 403 origin or not allowed,
- * 401 bad token or a token needed, 415 not JSON, 400 bad body or topic, 503 layer down. Shared.
+ * 401 bad token or a token needed, 415 not JSON, 400 bad body or topic, 429 {@code rate_limited} over the client
+ * rate limit, 503 layer down. Shared.
+ *
+ * <p>Rate limit: the same {@link ClientRateLimit} as a WebSocket client's messages, per client: the token's subject
+ * when the request is authenticated, else the client's IP address. Checked once the token is verified (so a forged
+ * one cannot spend someone else's budget) and before the body is read.
  */
 public final class ClientPublishEndpoint implements HttpEndpoint {
     public static final String PATH = "/api/client/publish";
@@ -55,6 +63,8 @@ public final class ClientPublishEndpoint implements HttpEndpoint {
         }
     };
 
+    private static final String RETRY_AFTER_SECONDS = "1";
+
     private final SessionServices services;
     private final OriginPolicy origins;
 
@@ -71,6 +81,16 @@ public final class ClientPublishEndpoint implements HttpEndpoint {
     @Override
     public String route() {
         return "client_publish";
+    }
+
+    /** Whose bucket a request takes from: its token's subject, else its address. */
+    private static String rateKey(HttpExchange ex, String user) {
+        if (user != null) {
+            return "sub:" + user;
+        }
+        SocketAddress remote = ex.context().channel().remoteAddress();
+        return "ip:" + (remote instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : String.valueOf(remote));
     }
 
     @Override
@@ -99,6 +119,12 @@ public final class ClientPublishEndpoint implements HttpEndpoint {
                 ex.error(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, e.getMessage());
                 return;
             }
+        }
+        if (services.rateLimit().admit(rateKey(ex, auth.user())) != ClientRateLimit.Verdict.ALLOWED) {
+            auth.closed();
+            ex.header(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            ex.error(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, "too many messages, slow down");
+            return;
         }
         PublishRequest r;
         try {

@@ -2,13 +2,13 @@ package dev.pushgate.gateway.transport.sse;
 
 import dev.pushgate.gateway.broker.Publication;
 import dev.pushgate.gateway.broker.StreamPosition;
-import dev.pushgate.gateway.hub.OutboundAccount;
 import dev.pushgate.gateway.hub.OutboundBudget;
 import dev.pushgate.gateway.hub.SseEvents;
 import dev.pushgate.gateway.hub.Subscriber;
 import dev.pushgate.gateway.hub.Subscription;
 import dev.pushgate.gateway.hub.WireFormat;
 import dev.pushgate.gateway.session.SessionServices;
+import dev.pushgate.gateway.session.SlowConsumerPolicy;
 import dev.pushgate.gateway.session.Transport;
 import dev.pushgate.gateway.transport.fallback.Positions;
 import dev.pushgate.gateway.transport.fallback.SubscribeRequest;
@@ -52,10 +52,11 @@ import java.util.function.Consumer;
  * <p>Start, per topic as its subscription starts: a {@code gap} event when the client asked to resume and the
  * history could not recover it, then the subscribe {@code ack} (as on WebSocket), then the replayed messages.
  *
- * <p>Slow consumers: SSE cannot skip a message and go on (the client's {@code id:} would jump it), so a stream that
- * is behind (over its outbound budget even after flushing what the batch wrote so far, or refused by the node
- * budget) is ended at once and counted; the browser reconnects with its last {@code id:} and recovers the rest from
- * history. Its hub subscriptions are removed in a later task (never inside the fan-out's loop). Loop-confined.
+ * <p>Slow consumers: the shared {@link SlowConsumerPolicy} with {@link SlowConsumerPolicy.WhenBehind#END}. SSE
+ * cannot skip a message and go on (the client's {@code id:} would jump it), so a stream that is behind (over its
+ * outbound budget even after flushing what the batch wrote so far, or refused by the node budget) is ended at once
+ * and counted; the browser reconnects with its last {@code id:} and recovers the rest from history. Its hub
+ * subscriptions are removed in a later task (never inside the fan-out's loop). Loop-confined.
  */
 final class SseStream implements Subscriber, Transport {
     private static final Logger log = LoggerFactory.getLogger(SseStream.class);
@@ -66,7 +67,7 @@ final class SseStream implements Subscriber, Transport {
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private SubscribeRequest req;
     private Positions positions;
-    private OutboundAccount account;
+    private SlowConsumerPolicy slow;
     private Runnable releaseSlot;
     private Future<?> heartbeat;
     private boolean flushPending;
@@ -84,7 +85,8 @@ final class SseStream implements Subscriber, Transport {
         this.releaseSlot = releaseSlot;
         this.positions = new Positions(req.topics(), req.since());
         Channel ch = ctx.channel();
-        this.account = budget.loop(ch.eventLoop()).open(() -> pendingBytes(ch), () -> { });
+        this.slow = new SlowConsumerPolicy(new Socket(), String.valueOf(ch.remoteAddress()), services.metrics(),
+                SlowConsumerPolicy.WhenBehind.END, Duration.ZERO, budget.loop(ch.eventLoop()));
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
@@ -171,24 +173,9 @@ final class SseStream implements Subscriber, Transport {
             wire.release();
             return false;
         }
-        boolean writable = ctx.channel().isWritable();
-        if (!writable) {
-            // Over its budget in the middle of a batch: a reader that keeps up takes what is written so far now.
-            ctx.flush();
-            writable = ctx.channel().isWritable();
-        }
-        if (!writable || account.refused()) {
+        if (!slow.admit(topic, skipWhenSlow)) {
             frame.release();
             wire.release();
-            if (writable) {
-                services.metrics().droppedNodeBudget();
-            } else {
-                services.metrics().droppedSlowConsumer();
-            }
-            services.metrics().slowConsumerClosed();
-            log.debug("closing slow sse stream: remote={}", ctx.channel().remoteAddress());
-            closed();
-            ctx.close();
             return false;
         }
         boolean moved;
@@ -204,8 +191,8 @@ final class SseStream implements Subscriber, Transport {
     @Override
     public void flush() {
         ctx.flush();
-        if (account != null) {
-            account.update();
+        if (slow != null) {
+            slow.account().update();
         }
     }
 
@@ -276,8 +263,8 @@ final class SseStream implements Subscriber, Transport {
         if (req != null) {
             req.auth().closed();
         }
-        if (account != null) {
-            account.close();
+        if (slow != null) {
+            slow.closed();
         }
         if (releaseSlot != null) {
             releaseSlot.run();
@@ -285,8 +272,45 @@ final class SseStream implements Subscriber, Transport {
         }
     }
 
-    private static long pendingBytes(Channel ch) {
-        var out = ch.unsafe().outboundBuffer();
-        return out == null ? 0 : out.totalPendingWriteBytes();
+    /** What the slow-consumer policy needs of this stream. */
+    private final class Socket implements SlowConsumerPolicy.Socket {
+        @Override
+        public boolean open() {
+            return !closed && ctx.channel().isActive();
+        }
+
+        @Override
+        public boolean writable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
+        public long pendingBytes() {
+            var out = ctx.channel().unsafe().outboundBuffer();
+            return out == null ? 0 : out.totalPendingWriteBytes();
+        }
+
+        /** Unused: a stream never skips ({@link SlowConsumerPolicy.WhenBehind#END}); an event without id. */
+        @Override
+        public void writeNotice(byte[] frame) {
+            event(frame, false);
+        }
+
+        @Override
+        public void flush() {
+            ctx.flush();
+        }
+
+        /** Ends the stream at once: the socket is stuck, so no last chunk is queued behind the backlog. */
+        @Override
+        public void fail(CloseCode code) {
+            closed();
+            ctx.close();
+        }
+
+        @Override
+        public void schedule(Runnable task, Duration delay) {
+            SseStream.this.schedule(task, delay);
+        }
     }
 }
