@@ -34,12 +34,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -57,6 +59,10 @@ import java.util.function.Consumer;
  * outbound budget even after flushing what the batch wrote so far, or refused by the node budget) is ended at once
  * and counted; the browser reconnects with its last {@code id:} and recovers the rest from history. Its hub
  * subscriptions are removed in a later task (never inside the fan-out's loop). Loop-confined.
+ *
+ * <p>Presence: a stream with an authenticated user is a member of each of its topics whose namespace tracks
+ * presence, as a WebSocket session is (client id {@code s-...}), from its start (before the ack) to its end. An
+ * anonymous stream is not: a browser's reconnects would each join and leave under a new id.
  */
 final class SseStream implements Subscriber, Transport {
     private static final Logger log = LoggerFactory.getLogger(SseStream.class);
@@ -65,6 +71,9 @@ final class SseStream implements Subscriber, Transport {
     private final ChannelHandlerContext ctx;
     private final SessionServices services;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** The presence client id (authenticated streams), and the topics it joined. */
+    private final String id = "s-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+    private final List<String> present = new ArrayList<>(1);
     private SubscribeRequest req;
     private Positions positions;
     private SlowConsumerPolicy slow;
@@ -119,6 +128,11 @@ final class SseStream implements Subscriber, Transport {
             event(ProtocolCodec.error(null, ErrorCode.UNAVAILABLE, "subscription failed, try again"), false);
             close(CloseCode.GOING_AWAY);
             return;
+        }
+        String user = req.auth().user();
+        if (user != null) {
+            services.presence().joined(topic, id, user); // a member by the time the ack arrives, as on WebSocket
+            present.add(topic);
         }
         boolean asked = req.since().get(topic) != null;
         StreamPosition p = start.position();
@@ -254,7 +268,13 @@ final class SseStream implements Subscriber, Transport {
         // deliver, whose close future notifies at once), which the removal would reorder under it.
         List<Subscription> leaving = List.copyOf(subscriptions.values());
         subscriptions.clear();
-        Runnable leave = () -> leaving.forEach(services.hub()::unsubscribe);
+        List<String> members = List.copyOf(present);
+        present.clear();
+        String user = req == null ? null : req.auth().user();
+        Runnable leave = () -> {
+            leaving.forEach(services.hub()::unsubscribe);
+            members.forEach(topic -> services.presence().left(topic, id, user));
+        };
         try {
             ctx.executor().execute(leave);
         } catch (RejectedExecutionException e) {
