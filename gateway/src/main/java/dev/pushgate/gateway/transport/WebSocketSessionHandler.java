@@ -76,12 +76,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             if (!echo) {
                 connection.send(ProtocolCodec.connected(id, config.nodeId(), config.heartbeat().interval().toSeconds()));
             }
-        } else if (evt == RsvCheckHandler.VIOLATION && connection != null) {
+        } else if (evt == FrameGuardHandler.RSV_VIOLATION && connection != null) {
             log.debug("protocol violation: id={} reason=rsv bits", session.id());
             connection.fail(CloseCode.PROTOCOL_ERROR);
         } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             services.metrics().handshakeFailure("timeout");
-        } else if (evt == HeartbeatHandler.TIMEOUT && connection != null) {
+        } else if (evt == FrameGuardHandler.TIMEOUT && connection != null) {
             log.debug("heartbeat timeout: id={}", session.id());
             connection.close(CloseCode.HEARTBEAT_TIMEOUT);
         } else {
