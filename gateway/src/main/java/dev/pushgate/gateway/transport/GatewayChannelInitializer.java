@@ -186,8 +186,18 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         if (p.get(HandlerNames.CORS) != null) {
             p.remove(HandlerNames.CORS);
         }
-        ctx.channel().attr(HANDSHAKER).set(null);
+        forget(ctx.channel().attr(HANDSHAKER));
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_GUARD, new FrameGuardHandler(heartbeats));
+    }
+
+    /**
+     * Removes a channel attribute, not only its value (an attribute set to null still holds its slot). Netty
+     * deprecates {@code Attribute.remove} because of races with a concurrent {@code attr()}; here both run on the
+     * channel's event loop.
+     */
+    @SuppressWarnings("deprecation")
+    private static void forget(io.netty.util.Attribute<?> attribute) {
+        attribute.remove();
     }
 
     /** CORS for the HTTP endpoints browsers call from other origins (only when origins are configured). */

@@ -65,7 +65,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
                     config.ws().compressionMinSize(), budget);
             session = new Session(id, connection, connection, services);
-            var claims = ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null);
+            // hasAttr first: attr() would add an (empty) attribute to every connection that came without a token.
+            var claims = ctx.channel().hasAttr(HttpRouter.CLAIMS) ? ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null)
+                    : null;
             if (claims != null) {
                 session.authenticated(claims);
             }
