@@ -74,7 +74,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             rate = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messagesBurst());
             echo = new QueryStringDecoder(hs.requestUri()).path().equals(Routes.ECHO_PATH);
             services.metrics().connectionOpened();
-            log.debug("connection opened: id={} remote={} echo={}", id, ctx.channel().remoteAddress(), echo);
+            if (log.isDebugEnabled()) {
+                log.debug("connection opened: id={} remote={} echo={}", id, ctx.channel().remoteAddress(), echo);
+            }
             if (!echo) {
                 connection.send(ProtocolCodec.connected(id, config.nodeId(), config.heartbeat().interval().toSeconds()));
             }
