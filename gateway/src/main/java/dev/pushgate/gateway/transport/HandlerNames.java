@@ -4,17 +4,18 @@ package dev.pushgate.gateway.transport;
  * Names of the pipeline handlers, in pipeline order.
  *
  * <pre>
+ * limits leaves every pipeline once the connection is counted (the count drops when the channel closes).
  * HTTP (before an upgrade):
  *   [tls] → limits → http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → [cors]
  *     → http-router → ws-compression → ws-protocol → ws-aggregator → ws-session
  *   (http-gate and http-flow are one {@link HttpFlowControlHandler}: one request in flight, the codec fed a slice
  *   at a time; http-timeout times each request as it is let through, so held requests are not timed.)
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
- *   [tls] → limits → wsdecoder → wsencoder → [deflate codec] → utf8 validator → ws-guard → ws-protocol
- *     → ws-aggregator → ws-session
+ *   [tls] → wsdecoder → wsencoder → [deflate codec] → utf8 validator → ws-guard → ws-protocol → ws-aggregator
+ *     → ws-session
  *   (ws-guard is one {@link FrameGuardHandler}: heartbeat, RSV check, read back-pressure.)
  * SSE (once a stream's response head is written: the HTTP timers and flow control go):
- *   [tls] → limits → sse-discard → http-codec → http-aggregator → [cors] → http-router → ...
+ *   [tls] → sse-discard → http-codec → http-aggregator → [cors] → http-router → ...
  * The separate metrics port (metrics.port, {@link MetricsChannelInitializer}):
  *   http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → http-router
  * </pre>
