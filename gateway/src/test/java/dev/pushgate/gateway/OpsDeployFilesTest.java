@@ -389,15 +389,12 @@ class OpsDeployFilesTest {
 
     @Test
     void heapAndDirectMemoryFitEveryContainerLimit() throws IOException {
-        Matcher env = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"").matcher(
-                Files.readString(ROOT.resolve("deploy/Dockerfile")));
-        assertTrue(env.find(), "the Dockerfile sets JAVA_OPTS");
-        String imageFlags = env.group(1);
+        String imageFlags = String.join(" ", jvmOptions()) + " " + imageJavaOpts();
 
         JsonNode services = yamlOne("docker-compose.yml").path("services");
         for (String name : List.of("gateway1", "gateway2")) {
             JsonNode service = services.path(name);
-            String flags = service.path("environment").path("JAVA_OPTS").asText(imageFlags);
+            String flags = imageFlags + " " + service.path("environment").path("JAVA_OPTS").asText("");
             GatewayConfig c = configFrom(Map.of(), "compose " + name);
             assertMemoryFits("compose " + name, flags, bytes(service.path("mem_limit").asText()),
                     c.outbound().nodeBudget());
@@ -411,50 +408,71 @@ class OpsDeployFilesTest {
                 vars.put(e.path("name").asText(), e.path("value").asText());
             }
         }
-        String podFlags = vars.remove("JAVA_OPTS");
-        assertEquals(imageFlags, podFlags, "the Deployment runs the image's JVM flags");
-        assertMemoryFits("k8s Deployment pushgate", podFlags,
+        String podOverrides = vars.remove("JAVA_OPTS");
+        assertMemoryFits("k8s Deployment pushgate", imageFlags + " " + (podOverrides == null ? "" : podOverrides),
                 bytes(container.path("resources").path("limits").path("memory").asText()),
                 configFrom(vars, "k8s Deployment pushgate").outbound().nodeBudget());
-
-        String readme = Files.readString(ROOT.resolve("README.md")).replaceAll("\\s+", " ");
-        assertTrue(readme.contains(imageFlags), "README's JVM flags are the image's: " + imageFlags);
     }
 
     @Test
-    void jvmOptionsFileHoldsTheImageFlags() throws IOException {
-        Matcher env = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"").matcher(
-                Files.readString(ROOT.resolve("deploy/Dockerfile")));
-        assertTrue(env.find(), "the Dockerfile sets JAVA_OPTS");
-        List<String> flags = Files.readAllLines(ROOT.resolve("deploy/jvm.options")).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    void imageAndReadmeRunTheShippedJvmOptions() throws IOException {
+        List<String> flags = jvmOptions();
         for (String flag : flags) {
             assertTrue(flag.startsWith("-") && !flag.contains(" "), "deploy/jvm.options: one flag per line: " + flag);
         }
-        assertEquals(List.of(env.group(1).trim().split("\\s+")), flags,
-                "deploy/jvm.options holds the image's JVM flags, in order");
         assertMemoryFits("deploy/jvm.options at 1 GiB", String.join(" ", flags), 1L << 30, 0);
+        String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"));
+        assertTrue(dockerfile.contains("COPY deploy/jvm.options /app/jvm.options"), "the image holds deploy/jvm.options");
+        assertTrue(dockerfile.contains("exec java @/app/jvm.options $JAVA_OPTS -jar /app/gateway.jar"),
+                "the image runs java with /app/jvm.options, then JAVA_OPTS (overrides)");
+        assertEquals("", imageJavaOpts().trim(), "JAVA_OPTS is for overrides only: the image sets none");
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        assertTrue(readme.contains("java @deploy/jvm.options -jar gateway/target/gateway.jar"),
+                "README's production run command uses deploy/jvm.options");
     }
 
+    /** The flags of deploy/jvm.options, in order (comment and blank lines left out). */
+    private static List<String> jvmOptions() throws IOException {
+        return Files.readAllLines(ROOT.resolve("deploy/jvm.options")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    /** The image's {@code ENV JAVA_OPTS} (empty when it sets none). */
+    private static String imageJavaOpts() throws IOException {
+        Matcher env = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"").matcher(
+                Files.readString(ROOT.resolve("deploy/Dockerfile")));
+        return env.find() ? env.group(1) : "";
+    }
+
+    /** Heap + direct memory of {@code flags} (the last of a repeated flag wins, as in java) fit {@code limit}. */
     private static void assertMemoryFits(String where, String flags, long limit, long nodeBudget) {
         assertTrue(limit > 0, where + ": no container memory limit");
-        Matcher direct = Pattern.compile("-XX:MaxDirectMemorySize=(\\S+)").matcher(flags);
-        assertTrue(direct.find(), where + ": Netty's direct memory is not capped (-XX:MaxDirectMemorySize): " + flags);
-        long directBytes = bytes(direct.group(1));
-        Matcher xmx = Pattern.compile("-Xmx(\\S+)").matcher(flags);
-        Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(flags);
+        String direct = last("-XX:MaxDirectMemorySize=(\\S+)", flags);
+        assertTrue(direct != null, where + ": Netty's direct memory is not capped (-XX:MaxDirectMemorySize): " + flags);
+        long directBytes = bytes(direct);
+        String xmx = last("-Xmx(\\S+)", flags);
+        String percent = last("-XX:MaxRAMPercentage=([0-9.]+)", flags);
         long heap;
-        if (xmx.find()) {
-            heap = bytes(xmx.group(1));
+        if (xmx != null) {
+            heap = bytes(xmx);
         } else {
-            assertTrue(percent.find(), where + ": the heap is not capped (-Xmx or -XX:MaxRAMPercentage): " + flags);
-            heap = (long) (limit * Double.parseDouble(percent.group(1)) / 100);
+            assertTrue(percent != null, where + ": the heap is not capped (-Xmx or -XX:MaxRAMPercentage): " + flags);
+            heap = (long) (limit * Double.parseDouble(percent) / 100);
         }
         assertTrue(heap + directBytes <= limit * 0.8, where + ": heap " + heap + " + direct " + directBytes
                 + " leave less than 20% of the memory limit " + limit);
         long budget = nodeBudget > 0 ? nodeBudget : directBytes / 2;
         assertTrue(budget < directBytes, where + ": outbound.node-budget " + budget + " must stay below the direct "
                 + "memory " + directBytes);
+    }
+
+    private static String last(String regex, String flags) {
+        Matcher m = Pattern.compile(regex).matcher(flags);
+        String found = null;
+        while (m.find()) {
+            found = m.group(1);
+        }
+        return found;
     }
 
     /**

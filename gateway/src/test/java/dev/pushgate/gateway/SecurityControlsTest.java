@@ -170,6 +170,47 @@ class SecurityControlsTest {
         }
     }
 
+    @Test
+    void closedConnectionsLeaveTheCountsAndTheTotalCapStillHolds() throws Exception {
+        try (Gateway g = TestGateways.start(Map.of("host", "0.0.0.0", "limits.max-connections-per-ip", "1",
+                "limits.max-connections", "2"))) {
+            for (int i = 0; i < 3; i++) {
+                // Each round's connection is served once the previous one's close has been counted.
+                dev.pushgate.gateway.testing.Await.until(Duration.ofSeconds(5), () -> {
+                    try (Socket s = open(g, "127.0.0.1")) {
+                        return answers(s);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }, () -> "a connection after the previous one closed is served");
+            }
+            List<Socket> two = new ArrayList<>();
+            try {
+                // Two from other addresses, once the last round's close has been counted too.
+                dev.pushgate.gateway.testing.Await.until(Duration.ofSeconds(5), () -> {
+                    try {
+                        Socket s = open(g, "127.0.0." + (3 + two.size()));
+                        if (answers(s)) {
+                            two.add(s);
+                        } else {
+                            s.close();
+                        }
+                    } catch (IOException e) {
+                        return false;
+                    }
+                    return two.size() == 2;
+                }, () -> "two addresses within the total cap are served");
+                try (Socket third = open(g, "127.0.0.5")) {
+                    assertEquals(-1, readOrEnd(third), "the third connection is over the total cap");
+                }
+            } finally {
+                for (Socket s : two) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     private static Socket open(Gateway g, String source) throws IOException {
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), g.port(), InetAddress.getByName(source), 0);
         s.setSoTimeout(5000);

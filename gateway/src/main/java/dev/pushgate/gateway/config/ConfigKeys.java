@@ -30,7 +30,7 @@ public final class ConfigKeys {
             new ConfigKey("ws.compression", "true", "Offer permessage-deflate to clients that ask for it"),
             new ConfigKey("ws.compression-min-size", "512B", "Outgoing frames smaller than this are sent uncompressed even when deflate was negotiated"),
             new ConfigKey("ws.handshake-timeout", "10s", "Time a connection has to complete the WebSocket upgrade, counted from the start of the upgrade request as for http.request-timeout"),
-            new ConfigKey("heartbeat.interval", "30s", "Server sends a WebSocket Ping after this long without any frame from the client"),
+            new ConfigKey("heartbeat.interval", "30s", "Server sends a WebSocket Ping after this long without any frame from the client (up to a tenth of the shorter of this and timeout - interval later, at most 1 s: one timer per event loop checks its connections)"),
             new ConfigKey("heartbeat.timeout", "35s", "A client silent this long (no frame, no Pong) is closed with 4000"),
             new ConfigKey("http.max-body-size", "1MiB", "Largest HTTP request body (larger: 413)"),
             new ConfigKey("http.max-batch", "1000", "Most publications in one batch POST /api/publish"),

@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
  */
 final class ReplyQueue implements Transport {
     private final Transport transport;
-    private final ArrayDeque<Slot> pending = new ArrayDeque<>();
+    /** Small at first (most connections have at most one request in flight); it grows as needed. */
+    private final ArrayDeque<Slot> pending = new ArrayDeque<>(2);
 
     /** A place in the answer order for one request answered later. */
     static final class Slot {

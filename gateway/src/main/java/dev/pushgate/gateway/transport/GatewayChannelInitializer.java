@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilte
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +41,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     /** Idle HTTP keep-alive connections (and connections that never send a request) are closed after this. */
     private static final int HTTP_IDLE_SECONDS = 60;
     private static final SseInboundDiscard SSE_DISCARD = new SseInboundDiscard();
+    /** Where Netty's handshake handler keeps the handshaker (the key is private to Netty; valueOf returns it). */
+    private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
+            AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
     private final GatewayConfig config;
     private final SessionServices services;
@@ -46,8 +51,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final WebSocketServerProtocolConfig wsConfig;
     private final ConnectionLimiter limiter;
     private final OriginPolicy origins;
-    private final RsvCheckHandler rsvCheck = new RsvCheckHandler();
-    private final ReadBackPressureHandler readBackPressure = new ReadBackPressureHandler();
+    private final HeartbeatWheel heartbeats;
     private final TlsContexts tls;
     private final OutboundBudget budget;
 
@@ -58,6 +62,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.budget = budget;
         this.tls = null;
         this.services = services;
+        this.heartbeats = new HeartbeatWheel(config.heartbeat().interval().toNanos(),
+                config.heartbeat().timeout().toNanos());
         this.origins = new OriginPolicy(config.ws().allowedOrigins());
         this.router = new HttpRouter(config.ws().echoEnabled(), origins, services.tokens(),
                 withFallbacks(routes.endpoints(), config, services, budget), routes.files(), services.metrics());
@@ -122,6 +128,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.origins = plain.origins;
         this.tls = tls;
         this.budget = plain.budget;
+        this.heartbeats = plain.heartbeats;
     }
 
     /** The same pipeline behind TLS, sharing this one's router and connection limits. */
@@ -162,8 +169,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     }
 
     /**
-     * After the handshake: drop the HTTP-only handlers (with the flow control goes the one-request-at-a-time
-     * reading: frames are read as they come, except while the channel is not writable) and start the heartbeat.
+     * After the handshake, trim the pipeline to what a WebSocket needs: drop the HTTP-only handlers (with the flow
+     * control goes the one-request-at-a-time reading: frames are read as they come, except while the channel is not
+     * writable), forget the handshaker Netty keeps in a channel attribute (it is only used to answer Close frames,
+     * which ws-session does), and add the frame guard (heartbeat, RSV check, read back-pressure).
      */
     private void upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
@@ -177,10 +186,18 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         if (p.get(HandlerNames.CORS) != null) {
             p.remove(HandlerNames.CORS);
         }
-        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_BACKPRESSURE, readBackPressure);
-        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.RSV_CHECK, rsvCheck);
-        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.HEARTBEAT, new HeartbeatHandler(
-                config.heartbeat().interval().toNanos(), config.heartbeat().timeout().toNanos()));
+        forget(ctx.channel().attr(HANDSHAKER));
+        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_GUARD, new FrameGuardHandler(heartbeats));
+    }
+
+    /**
+     * Removes a channel attribute, not only its value (an attribute set to null still holds its slot). Netty
+     * deprecates {@code Attribute.remove} because of races with a concurrent {@code attr()}; here both run on the
+     * channel's event loop.
+     */
+    @SuppressWarnings("deprecation")
+    private static void forget(io.netty.util.Attribute<?> attribute) {
+        attribute.remove();
     }
 
     /** CORS for the HTTP endpoints browsers call from other origins (only when origins are configured). */

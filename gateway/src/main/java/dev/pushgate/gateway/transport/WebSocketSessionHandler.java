@@ -66,23 +66,27 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
                     config.ws().compressionMinSize(), budget);
             session = new Session(id, connection, connection, services);
-            var claims = ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null);
+            // hasAttr first: attr() would add an (empty) attribute to every connection that came without a token.
+            var claims = ctx.channel().hasAttr(HttpRouter.CLAIMS) ? ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null)
+                    : null;
             if (claims != null) {
                 session.authenticated(claims);
             }
             rate = services.rateLimit().connectionBucket();
             echo = new QueryStringDecoder(hs.requestUri()).path().equals(Routes.ECHO_PATH);
             services.metrics().connectionOpened();
-            log.debug("connection opened: id={} remote={} echo={}", id, ctx.channel().remoteAddress(), echo);
+            if (log.isDebugEnabled()) {
+                log.debug("connection opened: id={} remote={} echo={}", id, ctx.channel().remoteAddress(), echo);
+            }
             if (!echo) {
                 connection.send(ProtocolCodec.connected(id, config.nodeId(), config.heartbeat().interval().toSeconds()));
             }
-        } else if (evt == RsvCheckHandler.VIOLATION && connection != null) {
+        } else if (evt == FrameGuardHandler.RSV_VIOLATION && connection != null) {
             log.debug("protocol violation: id={} reason=rsv bits", session.id());
             connection.fail(CloseCode.PROTOCOL_ERROR);
         } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             services.metrics().handshakeFailure("timeout");
-        } else if (evt == HeartbeatHandler.TIMEOUT && connection != null) {
+        } else if (evt == FrameGuardHandler.TIMEOUT && connection != null) {
             log.debug("heartbeat timeout: id={}", session.id());
             connection.close(CloseCode.HEARTBEAT_TIMEOUT);
         } else {
