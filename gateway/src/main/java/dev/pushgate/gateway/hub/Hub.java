@@ -51,6 +51,7 @@ public final class Hub implements BrokerListener {
     private final List<TopicEntry> internalEntries = new CopyOnWriteArrayList<>();
     private final Predicate<String> skipWhenSlow;
     private final HistoryReads reads;
+    private final OutboundBudget budget;
 
     /**
      * {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed;
@@ -60,6 +61,7 @@ public final class Hub implements BrokerListener {
                FanoutMetrics metrics, Predicate<String> skipWhenSlow, OutboundBudget budget) {
         this.broker = broker;
         this.skipWhenSlow = skipWhenSlow;
+        this.budget = budget;
         this.alloc = alloc;
         this.metrics = metrics;
         List<LoopOutbox> list = new ArrayList<>();
@@ -174,7 +176,7 @@ public final class Hub implements BrokerListener {
                     }
                 }
                 if (e.internal.isEmpty() || hasSubscribers(e)) {
-                    fanout(e, ProtocolCodec.message(topic, offset, data), System.nanoTime());
+                    fanout(e, ProtocolCodec.message(topic, offset, data), budget.now());
                 }
             }
 
@@ -188,7 +190,7 @@ public final class Hub implements BrokerListener {
                 }
                 log.debug("topic gap: topic={} epoch={} seq={}", topic, epoch, seq);
                 metrics.topicGap();
-                fanout(e, ProtocolCodec.gap(topic, epoch, seq), System.nanoTime());
+                fanout(e, ProtocolCodec.gap(topic, epoch, seq), budget.now());
             }
 
             @Override
@@ -228,7 +230,7 @@ public final class Hub implements BrokerListener {
     public void onJoin(String topic, byte[] member) {
         TopicEntry entry = topics.get(topic);
         if (entry != null) {
-            fanout(entry, ProtocolCodec.join(topic, member), System.nanoTime());
+            fanout(entry, ProtocolCodec.join(topic, member), budget.now());
         }
     }
 
@@ -237,7 +239,7 @@ public final class Hub implements BrokerListener {
     public void onLeave(String topic, byte[] member) {
         TopicEntry entry = topics.get(topic);
         if (entry != null) {
-            fanout(entry, ProtocolCodec.leave(topic, member), System.nanoTime());
+            fanout(entry, ProtocolCodec.leave(topic, member), budget.now());
         }
     }
 

@@ -44,6 +44,15 @@ public final class LoopBudget {
         return level;
     }
 
+    /**
+     * Whether a publication that arrived at {@code receivedNanos} (on the budget's clock) waited in this loop's queue
+     * past the node's maximum queue delay, and so must be dropped rather than delivered late. Loop only.
+     */
+    public boolean expired(long receivedNanos) {
+        long max = node.maxQueueDelayNanos();
+        return max > 0 && node.now() - receivedNanos > max;
+    }
+
     /** The level at the last {@link #refresh()}. */
     public OutboundBudget.Level level() {
         return level;
