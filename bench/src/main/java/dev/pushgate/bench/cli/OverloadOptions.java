@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The overload run: {@code normalSeconds} at {@code baseRate}, {@code overloadSeconds} at {@code baseRate × factor},
  * then {@code recoverSeconds} at {@code baseRate} again. {@code slowFraction} of the subscribers read at most
- * {@code slowReadBytes} a second (0: one and a half times what the base rate sends them, so they keep up before the
- * overload and not during it). p99 counts as recovered in the first second whose p99 is within
+ * {@code slowReadBytes} a second (0: half of what the base rate sends them, so they fall behind from the start and
+ * their namespace's slow-consumer policy deals with them). p99 counts as recovered in the first second whose p99 is within
  * {@code recoveredWithin} × the normal p99. {@code metricsUrls}: the gateways' Prometheus endpoints to read every
  * second (empty: none).
  */
@@ -27,7 +27,7 @@ public record OverloadOptions(double baseRate, double factor, double normalSecon
         if (slowReadBytes > 0) {
             return slowReadBytes;
         }
-        return Math.max(1024, (long) (1.5 * baseRate / topics * (payloadBytes + FRAME_OVERHEAD)));
+        return Math.max(1024, (long) (0.5 * baseRate / topics * (payloadBytes + FRAME_OVERHEAD)));
     }
 
     static OverloadOptions from(Args args) {

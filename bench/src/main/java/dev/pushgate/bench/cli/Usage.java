@@ -61,8 +61,8 @@ public final class Usage {
               --overload-seconds S         at F × the base rate (default 30)
               --recover-seconds S          at the base rate after it (default 15)
               --slow-fraction X            share of subscribers that read slowly (default 0)
-              --slow-read-bytes B          bytes/s a slow subscriber reads (default: 1.5 × what the base
-                                           rate sends it, so it falls behind only during the overload)
+              --slow-read-bytes B          bytes/s a slow subscriber reads (default: half of what the base
+                                           rate sends it)
               --recovered-within X         p99 counts as back to normal within X × the normal p99 (1.5)
               --metrics-url URL            a gateway's /metrics, read every second, repeatable (default:
                                            http://host:port/metrics of every --url for --target pushgate)

@@ -121,7 +121,7 @@ class BenchOptionsTest {
         assertEquals(30, o.overload().overloadSeconds());
         assertEquals(15, o.overload().recoverSeconds());
         assertEquals(0.05, o.overload().slowFraction());
-        assertEquals((long) (1.5 * 400 * (64 + OverloadOptions.FRAME_OVERHEAD)),
+        assertEquals((long) (0.5 * 400 * (64 + OverloadOptions.FRAME_OVERHEAD)),
                 o.overload().slowReadBytesPerSecond(64, 1));
         assertEquals(List.of(URI.create("http://127.0.0.1:9090/metrics")), o.overload().metricsUrls());
         assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"overload", "--rate", "5"}));
