@@ -3,7 +3,9 @@ package dev.pushgate.bench.load;
 import dev.pushgate.bench.stats.DeliveryStats;
 import dev.pushgate.bench.stats.LatencyRecorder;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.FixedRecvByteBufAllocator;
 
 import java.util.concurrent.ScheduledFuture;
@@ -80,8 +82,24 @@ public final class SlowReaders {
         channel.config().setAutoRead(false);
         channel.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
         channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(chunk).maxMessagesPerRead(1));
+        // The decoders ask for more (read()) whenever a chunk ends inside a frame: one read per tick, whoever asks.
+        channel.pipeline().addFirst(new ReadThrottle());
         ScheduledFuture<?> reads = channel.eventLoop().scheduleAtFixedRate(channel::read, TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(f -> reads.cancel(false));
+    }
+
+    /** Lets at most one read through per {@link #TICK_MILLIS}; a read asked for sooner is dropped (the tick reads). */
+    private static final class ReadThrottle extends ChannelOutboundHandlerAdapter {
+        private long nextNanos;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            long now = System.nanoTime();
+            if (now - nextNanos >= 0) {
+                nextNanos = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS) * 9 / 10;
+                ctx.read();
+            }
+        }
     }
 }
