@@ -1,6 +1,5 @@
 package dev.pushgate.bench.stats;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,14 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the gateways' Prometheus endpoints ({@code /metrics}) for what an overload run watches: the outbound node
  * budget, heap and direct memory, dropped messages by reason, slow-consumer closes and GC pauses. A gateway that
- * does not answer within {@link #TIMEOUT} gives no sample that second. Used by one thread.
+ * does not answer within {@link #TIMEOUT} gives no sample that time. Used by one thread.
  */
 public final class GatewayMetricsProbe {
-    static final Duration TIMEOUT = Duration.ofMillis(700);
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final List<URI> urls;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -35,18 +38,27 @@ public final class GatewayMetricsProbe {
         }
     }
 
-    /** One sample per gateway that answered. */
+    /**
+     * One sample per gateway that answered within {@link #TIMEOUT}. The gateways are asked at once: /metrics is
+     * served by the same event loops that are behind during an overload, so a late answer is common and one
+     * gateway's must not cost the other's.
+     */
     public List<Sample> sample() {
-        List<Sample> out = new ArrayList<>(urls.size());
+        List<CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>(urls.size());
         for (URI url : urls) {
+            asked.add(client.sendAsync(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Sample> out = new ArrayList<>(urls.size());
+        for (int i = 0; i < urls.size(); i++) {
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = asked.get(i).get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
                 if (r.statusCode() == 200) {
-                    out.add(parse(url, r.body()));
+                    out.add(parse(urls.get(i), r.body()));
                 }
-            } catch (IOException e) {
-                // not answering this second (overloaded, or gone): no sample
+            } catch (ExecutionException | TimeoutException e) {
+                // not answering in time (overloaded, or gone): no sample this time
+                asked.get(i).cancel(true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
