@@ -45,6 +45,8 @@ public final class Hub implements BrokerListener {
     private final FanoutMetrics metrics;
     private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
     private final LoopOutbox[] outboxes;
+    /** The budget share of each outbox's loop, by outbox index. */
+    private final LoopBudget[] loopBudgets;
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong generations = new AtomicLong();
@@ -70,6 +72,10 @@ public final class Hub implements BrokerListener {
             list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc, budget));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
+        this.loopBudgets = new LoopBudget[outboxes.length];
+        for (EventExecutor e : loops) {
+            loopBudgets[loopIndex.get(e)] = budget.loop(e);
+        }
         this.reads = new HistoryReads(broker, loops.next(), this::unsubscribe);
     }
 
@@ -249,6 +255,7 @@ public final class Hub implements BrokerListener {
         try {
             for (int i = 0; i < outboxes.length; i++) {
                 if (entry.shardSizes.get(i) > 0) {
+                    loopBudgets[i].arrived(received);
                     outboxes[i].offer(new Delivery(entry, buf.retain(), received));
                 }
             }

@@ -23,9 +23,10 @@ import java.util.function.LongSupplier;
  * per connection that was not behind yet), and the last quarter stays for the queues that serve the healthy ones.
  *
  * <p>Queue delay: publications wait in a loop's queue while the loop is busy. A loop that is behind (offered more
- * than it can write, or stalled) would deliver ever older messages and hold ever more of them; with a maximum queue
- * delay it drops, for its own subscribers, every publication that waited longer (counted as {@code queue_delay}),
- * so what it does deliver is at most that late and what it holds is at most that much traffic.
+ * than it can write) would deliver ever older messages and hold ever more of them; with a maximum queue delay it
+ * drops, for its own subscribers, every publication that is more than that older than the newest one queued for it
+ * (counted as {@code queue_delay}), so what it delivers is at most about that late and what it holds is at most
+ * that much traffic.
  *
  * <p>Thread safety: any thread. Two counters: connection backlogs (changed by event loops, only when a sampled
  * backlog changes, so connections that keep up never touch it) and queued bytes (changed per queued publication).
