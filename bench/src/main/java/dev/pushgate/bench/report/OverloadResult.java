@@ -7,10 +7,12 @@ import java.util.Map;
  * The overload scenario: its three phases (normal, overload, recover: back-to-back windows on the same connections,
  * only the last one drained, so a message counts in the window it arrived in), every second of them, the slow
  * subscribers, what each gateway reported, and how long p99 took to come back. Latency and loss of the phases are
- * those of the subscribers that keep up; the slow ones are counted apart.
+ * those of the subscribers that keep up; the slow ones are counted apart. {@code normalSecondP99} is the median of
+ * the normal phase's per-second p99s (one noisy second does not move it), the reference for {@code recoverySeconds}.
  */
 public record OverloadResult(RunSetup setup, ConnectResult subscribe, List<Phase> phases, List<Second> seconds,
-                             Slow slow, List<Gateway> gateways, double recoveredWithin, double recoverySeconds) {
+                             Slow slow, List<Gateway> gateways, long normalSecondP99, double recoveredWithin,
+                             double recoverySeconds) {
     public OverloadResult {
         phases = List.copyOf(phases);
         seconds = List.copyOf(seconds);

@@ -76,7 +76,8 @@ public final class ReportText {
         }
         b.append(String.format(Locale.ROOT, "subscribers that keep up: expected %d, unique %d, lost %d%n",
                 r.expected(), r.unique(), r.lost()));
-        b.append(String.format(Locale.ROOT, "p99 back within %.1f x normal: %s%n", r.recoveredWithin(),
+        b.append(String.format(Locale.ROOT, "p99 back within %.1f x normal (median second %s): %s%n",
+                r.recoveredWithin(), micros(r.normalSecondP99()),
                 Double.isNaN(r.recoverySeconds()) ? "not by the end"
                         : String.format(Locale.ROOT, "after %.0fs", r.recoverySeconds())));
         OverloadResult.Slow s = r.slow();

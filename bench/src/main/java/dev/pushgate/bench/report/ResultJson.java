@@ -61,6 +61,7 @@ public final class ResultJson {
         root.put("expected", r.expected());
         root.put("unique", r.unique());
         root.put("lost", r.lost());
+        root.put("normal_second_p99_us", r.normalSecondP99());
         root.put("recovered_within", r.recoveredWithin());
         putMaybe(root, "recovery_s", r.recoverySeconds());
         ObjectNode slow = root.putObject("slow");

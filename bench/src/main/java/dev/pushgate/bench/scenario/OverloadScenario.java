@@ -83,10 +83,10 @@ public final class OverloadScenario {
             OverloadResult.Slow slowResult = new OverloadResult.Slow(slow.ready(), slow.bytesPerSecond(),
                     slowExpected, slow.stats().unique() - slowUniqueBefore,
                     slow.stats().disconnects() - slowDisconnectsBefore, Latency.of(slow.latency().newWindow()));
+            long normal = medianP99(seconds, NORMAL);
             OverloadResult result = new OverloadResult(rig.setup(), subscribed, phases, seconds, slowResult,
-                    watch.summary(), o.recoveredWithin(), phases.size() == names.length
-                    ? recoverySeconds(phases.get(0).window().latency().p99(), seconds, o.recoveredWithin())
-                    : Double.NaN);
+                    watch.summary(), normal, o.recoveredWithin(), phases.size() == names.length
+                    ? recoverySeconds(normal, seconds, o.recoveredWithin()) : Double.NaN);
             console.summary(ReportText.overload(result));
             console.result(new ResultJson().overload(result));
             return result.unique() > 0 ? 0 : 1;
@@ -111,6 +111,13 @@ public final class OverloadScenario {
             }
         }
         return lastWasBad ? Double.NaN : lastBad;
+    }
+
+    /** The median of the per-second p99s of {@code phase} (seconds with deliveries only; 0 when none). */
+    static long medianP99(List<OverloadResult.Second> seconds, String phase) {
+        long[] p99s = seconds.stream().filter(s -> s.phase().equals(phase) && s.delivered() > 0)
+                .mapToLong(OverloadResult.Second::p99Micros).sorted().toArray();
+        return p99s.length == 0 ? 0 : p99s[p99s.length / 2];
     }
 
     private List<URI> metricsUrls() {

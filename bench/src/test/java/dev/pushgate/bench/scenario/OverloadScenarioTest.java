@@ -29,6 +29,13 @@ class OverloadScenarioTest {
     }
 
     @Test
+    void theNormalReferenceIsTheMedianSecond() {
+        List<OverloadResult.Second> s = List.of(second("normal", 1, 10_000), second("normal", 2, 3_000_000),
+                second("normal", 3, 12_000), second("overload", 1, 90_000));
+        assertEquals(12_000, OverloadScenario.medianP99(s, "normal"));
+    }
+
+    @Test
     void stillAboveAtTheEndIsNotRecovered() {
         List<OverloadResult.Second> s = List.of(second("recover", 1, 10_000), second("recover", 2, 90_000));
         assertTrue(Double.isNaN(OverloadScenario.recoverySeconds(10_000, s, 1.5)));
