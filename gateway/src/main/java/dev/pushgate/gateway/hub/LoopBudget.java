@@ -47,7 +47,7 @@ public final class LoopBudget {
     }
 
     /** A publication stamped {@code receivedNanos} is about to be queued for this loop (any thread). */
-    public void arrived(long receivedNanos) {
+    void arrived(long receivedNanos) {
         newestArrival.accumulateAndGet(receivedNanos, Math::max);
     }
 
@@ -57,7 +57,7 @@ public final class LoopBudget {
      * against newer traffic, not the clock: a loop that is behind the publications sheds, a loop that merely
      * stalled (a GC pause stops the publishers too) with nothing newer waiting delivers what it has. Loop only.
      */
-    public boolean expired(long receivedNanos) {
+    boolean expired(long receivedNanos) {
         long max = node.maxQueueDelayNanos();
         return max > 0 && newestArrival.get() - receivedNanos > max;
     }
