@@ -7,6 +7,7 @@ import dev.pushgate.bench.net.NettyTransport;
 import dev.pushgate.bench.report.Console;
 import dev.pushgate.bench.scenario.ConnectionsScenario;
 import dev.pushgate.bench.scenario.FanoutScenario;
+import dev.pushgate.bench.scenario.OverloadScenario;
 import dev.pushgate.bench.scenario.RampScenario;
 import dev.pushgate.bench.scenario.RunControl;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class BenchMain {
                 case FANOUT -> new FanoutScenario(options).run(transport, console, control);
                 case RAMP -> new RampScenario(options).run(transport, console, control);
                 case CONNECTIONS -> new ConnectionsScenario(options).run(transport, console, control);
+                case OVERLOAD -> new OverloadScenario(options).run(transport, console, control);
             };
         } catch (Exception e) {
             log.debug("run failed", e);

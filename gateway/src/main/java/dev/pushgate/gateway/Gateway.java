@@ -156,7 +156,8 @@ public final class Gateway implements AutoCloseable {
                 config.redis().commandTimeout()) : new InMemoryPresence();
         started.push(presence::close);
         this.budget = new OutboundBudget(nodeBudget(config.outbound()), loops.workers(),
-                Math.max(1, config.outbound().maxBuffer() / 4));
+                Math.max(1, config.outbound().maxBuffer() / 4), config.fanout().maxQueueDelay().toNanos(),
+                System::nanoTime);
         Gauge.builder(MeterNames.OUTBOUND_BUDGET_USED, budget, OutboundBudget::inUse).baseUnit("bytes")
                 .description("Outbound bytes counted against the node budget").register(registry);
         Gauge.builder(MeterNames.OUTBOUND_BUDGET_LIMIT, budget, OutboundBudget::limit).baseUnit("bytes")

@@ -7,8 +7,14 @@ import java.util.Set;
  * {@code null}, and flags it does not use are refused.
  */
 public record BenchOptions(Scenario scenario, ConnectOptions connect, LoadOptions load, RampOptions ramp,
-                           ConnectionsOptions connections) {
+                           ConnectionsOptions connections, OverloadOptions overload) {
     private static final Set<String> SWITCHES = Set.of("help", "subscribe", "no-jcmd");
+
+    /** Options of a scenario other than overload. */
+    public BenchOptions(Scenario scenario, ConnectOptions connect, LoadOptions load, RampOptions ramp,
+                        ConnectionsOptions connections) {
+        this(scenario, connect, load, ramp, connections, null);
+    }
 
     /** Whether {@code argv} asks for help (or is empty). */
     public static boolean wantsHelp(String[] argv) {
@@ -27,7 +33,7 @@ public record BenchOptions(Scenario scenario, ConnectOptions connect, LoadOption
     public static BenchOptions parse(String[] argv) {
         Args args = Args.parse(argv, SWITCHES);
         if (args.positional().size() != 1) {
-            throw new UsageException("give exactly one scenario (fanout, ramp or connections), got "
+            throw new UsageException("give exactly one scenario (fanout, ramp, connections or overload), got "
                     + args.positional());
         }
         Scenario scenario = Scenario.parse(args.positional().get(0));
@@ -37,6 +43,8 @@ public record BenchOptions(Scenario scenario, ConnectOptions connect, LoadOption
             case RAMP -> new BenchOptions(scenario, connect, LoadOptions.from(args, connect, false),
                     RampOptions.from(args), null);
             case CONNECTIONS -> new BenchOptions(scenario, connect, null, null, ConnectionsOptions.from(args));
+            case OVERLOAD -> new BenchOptions(scenario, connect, LoadOptions.from(args, connect, false), null, null,
+                    OverloadOptions.from(args));
         };
         args.rejectUnread();
         return options;

@@ -9,7 +9,9 @@ public enum Scenario {
     /** Fan-out with the rate raised step by step until loss or p99 exceed their limits. */
     RAMP,
     /** N idle connections: handshake rate and memory per connection. */
-    CONNECTIONS;
+    CONNECTIONS,
+    /** Fan-out at a base rate, then a multiple of it, then the base again: memory, drops and recovery. */
+    OVERLOAD;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
@@ -21,6 +23,6 @@ public enum Scenario {
                 return s;
             }
         }
-        throw new UsageException("unknown scenario: " + word + " (fanout, ramp or connections)");
+        throw new UsageException("unknown scenario: " + word + " (fanout, ramp, connections or overload)");
     }
 }

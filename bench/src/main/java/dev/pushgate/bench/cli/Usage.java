@@ -10,6 +10,8 @@ public final class Usage {
               fanout        N subscribers; publishers at --rate msg/s for --duration s; loss, order, latency
               ramp          fanout with the rate raised step by step until loss or p99 pass their limits
               connections   N idle connections: handshake rate, failures, gateway RSS/heap per connection
+              overload      fanout at a base rate, then --overload-factor times it, then the base again:
+                            per-second p99, drops, slow subscribers, gateway memory and GC pauses
 
             target and connections (all scenarios)
               --target pushgate|socketio|uws  server dialect (default pushgate; uws: bench/peer/uws)
@@ -51,6 +53,19 @@ public final class Usage {
               --max-loss-pct X             a step fails above this loss (default 0.1)
               --max-p99-ms X               a step fails above this p99 (default 100)
               --warmup S                   publish at --start-rate for S seconds first, unmeasured (JIT)
+
+            overload (and the fanout and ramp options above but --rate/--duration)
+              --base-rate R                normal rate, msg/s (default 500)
+              --overload-factor F          the overload is F × the base rate (default 2)
+              --normal-seconds S           at the base rate before the overload (default 10)
+              --overload-seconds S         at F × the base rate (default 30)
+              --recover-seconds S          at the base rate after it (default 15)
+              --slow-fraction X            share of subscribers that read slowly (default 0)
+              --slow-read-bytes B          bytes/s a slow subscriber reads (default: half of what the base
+                                           rate sends it)
+              --recovered-within X         p99 counts as back to normal within X × the normal p99 (1.5)
+              --metrics-url URL            a gateway's /metrics, read every second, repeatable (default:
+                                           http://host:port/metrics of every --url for --target pushgate)
 
             connections
               --connections N              connections to open (default 1000)

@@ -38,6 +38,7 @@ public final class ConnectLauncher implements ConnectEvents {
     private final Recorder handshakeMicros = new Recorder(3);
     private final CountDownLatch done;
     private final int concurrency;
+    private final SlowReaders slow;
 
     /**
      * A launcher of {@code count} connections; connection {@code i} subscribes to {@code topics[i % size]} when
@@ -46,6 +47,17 @@ public final class ConnectLauncher implements ConnectEvents {
     public ConnectLauncher(WebSocketConnector connector, List<URI> urls, SourceAddresses sources,
                            SubscriberContext context, List<String> topics, boolean subscribe, int count,
                            int concurrency) {
+        this(connector, urls, sources, context, topics, subscribe, count, concurrency, null);
+    }
+
+    /**
+     * As above, with the connections {@code slow} picks (may be null: none) reading slowly and counted apart:
+     * {@link #readyOnTopic} leaves them out.
+     */
+    public ConnectLauncher(WebSocketConnector connector, List<URI> urls, SourceAddresses sources,
+                           SubscriberContext context, List<String> topics, boolean subscribe, int count,
+                           int concurrency, SlowReaders slow) {
+        this.slow = slow;
         this.connector = connector;
         this.urls = List.copyOf(urls);
         this.sources = sources;
@@ -100,7 +112,8 @@ public final class ConnectLauncher implements ConnectEvents {
             return;
         }
         int topicIndex = i % topics.size();
-        Subscriber subscriber = new Subscriber(context, this, subscribe ? topics.get(topicIndex) : null, topicIndex);
+        Subscriber subscriber = new Subscriber(context, this, subscribe ? topics.get(topicIndex) : null, topicIndex,
+                slow != null && subscribe && slow.isSlow(i) ? slow : null);
         channels.set(i, connector.connect(urls.get(i % urls.size()), sources.forIndex(i), subscriber).channel());
     }
 
@@ -117,9 +130,9 @@ public final class ConnectLauncher implements ConnectEvents {
         return failures;
     }
 
-    /** Ready subscribers per topic index. */
+    /** Ready subscribers per topic index (not counting slow readers). */
     public long readyOnTopic(int topicIndex) {
-        return readyPerTopic.get(topicIndex);
+        return readyPerTopic.get(topicIndex) - (slow != null ? slow.readyOnTopic(topicIndex) : 0);
     }
 
     /** Handshake-to-ready times in microseconds recorded since the last call. */

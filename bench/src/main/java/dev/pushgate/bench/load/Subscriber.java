@@ -1,7 +1,9 @@
 package dev.pushgate.bench.load;
 
 import dev.pushgate.bench.payload.PayloadScanner;
+import dev.pushgate.bench.stats.DeliveryStats;
 import dev.pushgate.bench.stats.DeliveryTracker;
+import dev.pushgate.bench.stats.LatencyRecorder;
 import dev.pushgate.bench.dialect.SessionListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,10 +26,22 @@ final class Subscriber implements SessionListener {
     private final long startNanos;
     private final PayloadScanner scanner = new PayloadScanner();
     private final DeliveryTracker tracker;
+    /** Set for a deliberately slow subscriber: it throttles its reads and counts into the slow readers' stats. */
+    private final SlowReaders slow;
+    private final DeliveryStats stats;
+    private final LatencyRecorder latency;
     private State state = State.CONNECTING;
 
     /** A subscriber to {@code topic} (number {@code topicIndex}), or an idle connection when {@code topic} is null. */
     Subscriber(SubscriberContext context, ConnectEvents launcher, String topic, int topicIndex) {
+        this(context, launcher, topic, topicIndex, null);
+    }
+
+    /** As above; a slow reader when {@code slow} is not null. */
+    Subscriber(SubscriberContext context, ConnectEvents launcher, String topic, int topicIndex, SlowReaders slow) {
+        this.slow = slow;
+        this.stats = slow != null ? slow.stats() : context.stats();
+        this.latency = slow != null ? slow.latency() : context.latency();
         this.context = context;
         this.launcher = launcher;
         this.topic = topic;
@@ -54,6 +68,9 @@ final class Subscriber implements SessionListener {
     @Override
     public void onAck(Channel channel, long id) {
         if (state == State.SUBSCRIBING && id == SUBSCRIBE_ID) {
+            if (slow != null) {
+                slow.subscribed(channel, topicIndex);
+            }
             ready();
         }
     }
@@ -61,11 +78,11 @@ final class Subscriber implements SessionListener {
     @Override
     public void onMessage(Channel channel, ByteBuf frame) {
         if (!scanner.scan(frame)) {
-            context.stats().countMalformed();
+            stats.countMalformed();
             return;
         }
-        context.stats().delivered(tracker.accept(scanner.stream(), scanner.n()));
-        context.latency().recordMicros(context.clock().nowMicros() - scanner.micros());
+        stats.delivered(tracker.accept(scanner.stream(), scanner.n()));
+        latency.recordMicros(context.clock().nowMicros() - scanner.micros());
     }
 
     @Override
@@ -82,7 +99,7 @@ final class Subscriber implements SessionListener {
         State was = state;
         state = State.CLOSED;
         if (was == State.READY) {
-            context.stats().countDisconnect();
+            stats.countDisconnect();
         } else if (was != State.CLOSED) {
             launcher.failed(cause);
         }

@@ -61,6 +61,50 @@ public final class ReportText {
                 processes(w.processes(), true));
     }
 
+    /** The summary of an overload run. */
+    public static String overload(OverloadResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append(header(r.setup()));
+        b.append(connect("subscribed", r.subscribe()));
+        b.append(String.format(Locale.ROOT, "  %-9s %10s %10s %12s %10s %10s%n", "phase", "rate", "sent/s",
+                "delivered/s", "p99", "max"));
+        for (OverloadResult.Phase p : r.phases()) {
+            WindowResult w = p.window();
+            b.append(String.format(Locale.ROOT, "  %-9s %10s %10s %12s %10s %10s%s%n", p.name(),
+                    count(w.targetRate()), count(w.sentPerSecond()), count(w.deliveredPerSecond()),
+                    micros(w.latency().p99()), micros(w.latency().max()), processes(w.processes(), true)));
+        }
+        b.append(String.format(Locale.ROOT, "subscribers that keep up: expected %d, unique %d, lost %d%n",
+                r.expected(), r.unique(), r.lost()));
+        b.append(String.format(Locale.ROOT, "p99 back within %.1f x normal (median second %s): %s%n",
+                r.recoveredWithin(), micros(r.normalSecondP99()),
+                Double.isNaN(r.recoverySeconds()) ? "not by the end"
+                        : String.format(Locale.ROOT, "after %.0fs", r.recoverySeconds())));
+        OverloadResult.Slow s = r.slow();
+        b.append(String.format(Locale.ROOT,
+                "slow subscribers: %d reading %s/s, expected %d, unique %d, disconnected %d, p99 %s%n",
+                s.subscribers(), bytes(s.readBytesPerSecond()), s.expected(), s.unique(), s.disconnects(),
+                micros(s.latency().p99())));
+        for (OverloadResult.Gateway g : r.gateways()) {
+            b.append(String.format(Locale.ROOT,
+                    "gateway %s: budget max %s of %s, heap max %s, direct max %s, longest gc pause %.0fms "
+                            + "(%d pauses, %.2fs), dropped %s, slow closes %d%n",
+                    g.url(), bytes(g.budgetUsedMax()), bytes(g.budgetLimit()), bytes(g.heapUsedMax()),
+                    bytes(g.directUsedMax()), g.gcPauseMaxSeconds() * 1000, g.gcPauses(), g.gcPauseSeconds(),
+                    g.dropped(), g.slowCloses()));
+        }
+        return b.toString();
+    }
+
+    /** One second of an overload run, the gateways' side (the progress line has the bench's). */
+    public static String overloadSecond(OverloadResult.Second s) {
+        return String.format(Locale.ROOT,
+                "   %-8s budget %9s  heap %9s  direct %9s  dropped %7d/s  slow closes %4d  slow got %7d/s  "
+                        + "gc max %4.0fms",
+                s.phase(), bytes(s.budgetUsed()), bytes(s.heapUsed()), bytes(s.directUsed()), s.dropped(),
+                s.slowCloses(), s.slowDelivered(), s.gcPauseMaxSeconds() * 1000);
+    }
+
     /** The summary of a connections run. */
     public static String connections(ConnectionsResult r) {
         StringBuilder b = new StringBuilder();

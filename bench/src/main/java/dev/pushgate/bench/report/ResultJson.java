@@ -50,6 +50,61 @@ public final class ResultJson {
         return root.toString();
     }
 
+    /** The result of an overload run. */
+    public String overload(OverloadResult r) {
+        ObjectNode root = setup(r.setup());
+        root.set("subscribe", connect(r.subscribe()));
+        ObjectNode phases = root.putObject("phases");
+        for (OverloadResult.Phase p : r.phases()) {
+            window(phases.putObject(p.name()), p.window());
+        }
+        root.put("expected", r.expected());
+        root.put("unique", r.unique());
+        root.put("lost", r.lost());
+        root.put("normal_second_p99_us", r.normalSecondP99());
+        root.put("recovered_within", r.recoveredWithin());
+        putMaybe(root, "recovery_s", r.recoverySeconds());
+        ObjectNode slow = root.putObject("slow");
+        slow.put("subscribers", r.slow().subscribers());
+        slow.put("read_bytes_per_s", r.slow().readBytesPerSecond());
+        slow.put("expected", r.slow().expected());
+        slow.put("unique", r.slow().unique());
+        slow.put("disconnects", r.slow().disconnects());
+        slow.set("latency_us", latency(r.slow().latency()));
+        ArrayNode gateways = root.putArray("gateway_metrics");
+        for (OverloadResult.Gateway g : r.gateways()) {
+            ObjectNode n = gateways.addObject();
+            n.put("url", g.url());
+            n.put("budget_limit", g.budgetLimit());
+            n.put("budget_used_max", g.budgetUsedMax());
+            n.put("heap_used_max", g.heapUsedMax());
+            n.put("direct_used_max", g.directUsedMax());
+            n.put("gc_pause_max_s", g.gcPauseMaxSeconds());
+            n.put("gc_pause_s", round(g.gcPauseSeconds()));
+            n.put("gc_pauses", g.gcPauses());
+            ObjectNode dropped = n.putObject("dropped");
+            g.dropped().forEach(dropped::put);
+            n.put("slow_closes", g.slowCloses());
+        }
+        ArrayNode seconds = root.putArray("seconds");
+        for (OverloadResult.Second s : r.seconds()) {
+            ObjectNode n = seconds.addObject();
+            n.put("phase", s.phase());
+            n.put("t", round(s.elapsed()));
+            n.put("sent", s.sent());
+            n.put("delivered", s.delivered());
+            n.put("p99_us", s.p99Micros());
+            n.put("slow_delivered", s.slowDelivered());
+            n.put("budget_used", s.budgetUsed());
+            n.put("heap_used", s.heapUsed());
+            n.put("direct_used", s.directUsed());
+            n.put("dropped", s.dropped());
+            n.put("slow_closes", s.slowCloses());
+        }
+        root.put("ok", r.unique() > 0);
+        return root.toString();
+    }
+
     /** The result of a connections run. */
     public String connections(ConnectionsResult r) {
         ObjectNode root = setup(r.setup());

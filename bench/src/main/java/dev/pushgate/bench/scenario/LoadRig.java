@@ -5,6 +5,7 @@ import dev.pushgate.bench.cli.LoadOptions;
 import dev.pushgate.bench.load.ConnectLauncher;
 import dev.pushgate.bench.load.PublishContext;
 import dev.pushgate.bench.load.PublisherGroup;
+import dev.pushgate.bench.load.SlowReaders;
 import dev.pushgate.bench.load.SubscriberContext;
 import dev.pushgate.bench.net.HttpConnector;
 import dev.pushgate.bench.net.NettyTransport;
@@ -43,6 +44,11 @@ final class LoadRig implements AutoCloseable {
     private final PublisherGroup publishers;
 
     LoadRig(BenchOptions options, NettyTransport transport) {
+        this(options, transport, null);
+    }
+
+    /** A rig whose connections {@code slow} picks (may be null) read slowly, counted apart. */
+    LoadRig(BenchOptions options, NettyTransport transport, SlowReaders slow) {
         this.options = options;
         this.load = options.load();
         this.transport = transport;
@@ -57,7 +63,7 @@ final class LoadRig implements AutoCloseable {
         URI first = options.connect().urls().get(0);
         this.launcher = new ConnectLauncher(ws, options.connect().urls(),
                 SourceAddresses.plan(options.connect().sourceIps(), load.subscribers(), host(first)),
-                subscriberContext, load.topics(), true, load.subscribers(), options.connect().concurrency());
+                subscriberContext, load.topics(), true, load.subscribers(), options.connect().concurrency(), slow);
         PublishContext publishContext = new PublishContext(load.topics(), new PayloadWriter(load.payloadBytes()),
                 clock, publishStats);
         this.publishers = switch (load.publish()) {
@@ -96,8 +102,19 @@ final class LoadRig implements AutoCloseable {
 
     /** Publishes at {@code rate} for {@code seconds}, drains, and returns the window's numbers. */
     WindowResult measure(double rate, double seconds, Console console, RunControl control) {
+        return measure(rate, seconds, load.drainSeconds(), console, control, null);
+    }
+
+    /** As above, draining for {@code drainSeconds} (0: the next window follows at once); {@code tick} may be null. */
+    WindowResult measure(double rate, double seconds, double drainSeconds, Console console, RunControl control,
+                         Measurement.Tick tick) {
         return new Measurement(publishers, publishStats, deliveries, latency, sampler, launcher,
-                load.topics().size()).run(rate, seconds, load.drainSeconds(), console, control);
+                load.topics().size(), tick).run(rate, seconds, drainSeconds, console, control);
+    }
+
+    /** Subscribers that subscribed and are not slow readers, per topic index. */
+    long readyOnTopic(int topicIndex) {
+        return launcher.readyOnTopic(topicIndex);
     }
 
     @Override

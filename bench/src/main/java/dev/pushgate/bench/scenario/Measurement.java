@@ -12,6 +12,8 @@ import dev.pushgate.bench.stats.ProcessSampler;
 import dev.pushgate.bench.stats.ProcessSampler.ProcessSample;
 import dev.pushgate.bench.stats.PublishStats;
 
+import org.HdrHistogram.Histogram;
+
 import java.util.List;
 
 /**
@@ -32,9 +34,22 @@ final class Measurement {
     private final ProcessSampler self = new ProcessSampler(List.of(ProcessHandle.current().pid()));
     private final ConnectLauncher subscribers;
     private final int topics;
+    private final Tick tick;
 
+    /** Hears every progress second of a window (the reporting thread). */
+    interface Tick {
+        /**
+         * One second: its end since the window's start, messages sent and deliveries received in it, and the
+         * latency recorded in it.
+         */
+        void second(double elapsedSeconds, long sent, long received, Histogram latency);
+    }
+
+    /** A window; {@code tick} (may be null) hears every second. */
     Measurement(PublisherGroup publishers, PublishStats publishStats, DeliveryStats deliveries,
-                LatencyRecorder latency, ProcessSampler sampler, ConnectLauncher subscribers, int topics) {
+                LatencyRecorder latency, ProcessSampler sampler, ConnectLauncher subscribers, int topics,
+                Tick tick) {
+        this.tick = tick;
         this.publishers = publishers;
         this.publishStats = publishStats;
         this.deliveries = deliveries;
@@ -67,7 +82,10 @@ final class Measurement {
             if (now >= nextReport) {
                 long sent = publishStats.sent();
                 long received = deliveries.received();
-                latency.sampleInterval();
+                Histogram interval = latency.sampleInterval();
+                if (tick != null) {
+                    tick.second((now - start) / 1e9, sent - lastSent, received - lastReceived, interval);
+                }
                 processes = sampler.sample();
                 console.progress(new Progress((now - start) / 1e9, sent - lastSent, received - lastReceived,
                         latency.window().getValueAtPercentile(99), processes, self.sample().get(0).cpuPct()));

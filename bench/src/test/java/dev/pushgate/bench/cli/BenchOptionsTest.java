@@ -87,7 +87,7 @@ class BenchOptionsTest {
     void badCommandLinesSayWhy() {
         assertMessage("unknown option --bogus", "fanout", "--bogus", "1");
         assertMessage("unknown option --rate", "connections", "--rate", "5");
-        assertMessage("unknown scenario: nope (fanout, ramp or connections)", "nope");
+        assertMessage("unknown scenario: nope (fanout, ramp, connections or overload)", "nope");
         assertMessage("--subscribers must be at least 1: 0", "fanout", "--subscribers", "0");
         assertMessage("--rate is not a number: fast", "fanout", "--rate", "fast");
         assertMessage("--rate needs a value", "fanout", "--rate");
@@ -108,5 +108,22 @@ class BenchOptionsTest {
 
     private static void assertMessage(String expected, String... argv) {
         assertEquals(expected, assertThrows(UsageException.class, () -> BenchOptions.parse(argv)).getMessage());
+    }
+
+    @Test
+    void overloadPhasesAndSlowReaders() {
+        BenchOptions o = BenchOptions.parse(new String[] {"overload", "--base-rate", "400", "--overload-factor", "2",
+            "--overload-seconds", "30", "--recover-seconds", "15", "--slow-fraction", "0.05", "--payload", "64",
+            "--metrics-url", "http://127.0.0.1:9090/metrics"});
+        assertEquals(Scenario.OVERLOAD, o.scenario());
+        assertEquals(400, o.overload().baseRate());
+        assertEquals(2, o.overload().factor());
+        assertEquals(30, o.overload().overloadSeconds());
+        assertEquals(15, o.overload().recoverSeconds());
+        assertEquals(0.05, o.overload().slowFraction());
+        assertEquals((long) (0.5 * 400 * (64 + OverloadOptions.FRAME_OVERHEAD)),
+                o.overload().slowReadBytesPerSecond(64, 1));
+        assertEquals(List.of(URI.create("http://127.0.0.1:9090/metrics")), o.overload().metricsUrls());
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"overload", "--rate", "5"}));
     }
 }

@@ -96,8 +96,11 @@ public record GatewayConfig(
      */
     public record Outbound(int maxBuffer, Duration slowGrace, int socketSendBuffer, long nodeBudget) { }
 
-    /** Fan-out tuning. */
-    public record Fanout(Duration writeDelay, int queueSize) { }
+    /**
+     * Fan-out tuning. {@code maxQueueDelay}: a publication that waited longer in an event loop's queue is dropped
+     * for that loop instead of delivered late (zero: never).
+     */
+    public record Fanout(Duration writeDelay, int queueSize, Duration maxQueueDelay) { }
 
     /** The admin page ({@code /admin}, off by default) and how often each node shares its stats. */
     public record Admin(boolean enabled, Duration statsInterval) { }

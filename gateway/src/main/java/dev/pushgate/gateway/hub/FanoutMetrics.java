@@ -15,6 +15,10 @@ public interface FanoutMetrics {
     /** A publication dropped for one loop because queueing it would take the node past its outbound budget. */
     void droppedNodeBudget();
 
+    /** A publication dropped for one loop because it waited in the loop's queue past the node's queue delay. */
+    default void droppedQueueDelay() {
+    }
+
     /** A publication for a topic with no local subscribers (raced with the last unsubscribe). */
     void unrouted();
 

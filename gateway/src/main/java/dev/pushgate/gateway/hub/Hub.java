@@ -45,12 +45,15 @@ public final class Hub implements BrokerListener {
     private final FanoutMetrics metrics;
     private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
     private final LoopOutbox[] outboxes;
+    /** The budget share of each outbox's loop, by outbox index. */
+    private final LoopBudget[] loopBudgets;
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong generations = new AtomicLong();
     private final List<TopicEntry> internalEntries = new CopyOnWriteArrayList<>();
     private final Predicate<String> skipWhenSlow;
     private final HistoryReads reads;
+    private final OutboundBudget budget;
 
     /**
      * {@code skipWhenSlow} tells, per topic, whether slow subscribers skip messages (true) or are closed;
@@ -60,6 +63,7 @@ public final class Hub implements BrokerListener {
                FanoutMetrics metrics, Predicate<String> skipWhenSlow, OutboundBudget budget) {
         this.broker = broker;
         this.skipWhenSlow = skipWhenSlow;
+        this.budget = budget;
         this.alloc = alloc;
         this.metrics = metrics;
         List<LoopOutbox> list = new ArrayList<>();
@@ -68,6 +72,10 @@ public final class Hub implements BrokerListener {
             list.add(new LoopOutbox((EventLoop) e, list.size(), queueSize, writeDelayNanos, metrics, alloc, budget));
         }
         this.outboxes = list.toArray(new LoopOutbox[0]);
+        this.loopBudgets = new LoopBudget[outboxes.length];
+        for (EventExecutor e : loops) {
+            loopBudgets[loopIndex.get(e)] = budget.loop(e);
+        }
         this.reads = new HistoryReads(broker, loops.next(), this::unsubscribe);
     }
 
@@ -174,7 +182,7 @@ public final class Hub implements BrokerListener {
                     }
                 }
                 if (e.internal.isEmpty() || hasSubscribers(e)) {
-                    fanout(e, ProtocolCodec.message(topic, offset, data), System.nanoTime());
+                    fanout(e, ProtocolCodec.message(topic, offset, data), budget.now());
                 }
             }
 
@@ -188,7 +196,7 @@ public final class Hub implements BrokerListener {
                 }
                 log.debug("topic gap: topic={} epoch={} seq={}", topic, epoch, seq);
                 metrics.topicGap();
-                fanout(e, ProtocolCodec.gap(topic, epoch, seq), System.nanoTime());
+                fanout(e, ProtocolCodec.gap(topic, epoch, seq), budget.now());
             }
 
             @Override
@@ -228,7 +236,7 @@ public final class Hub implements BrokerListener {
     public void onJoin(String topic, byte[] member) {
         TopicEntry entry = topics.get(topic);
         if (entry != null) {
-            fanout(entry, ProtocolCodec.join(topic, member), System.nanoTime());
+            fanout(entry, ProtocolCodec.join(topic, member), budget.now());
         }
     }
 
@@ -237,7 +245,7 @@ public final class Hub implements BrokerListener {
     public void onLeave(String topic, byte[] member) {
         TopicEntry entry = topics.get(topic);
         if (entry != null) {
-            fanout(entry, ProtocolCodec.leave(topic, member), System.nanoTime());
+            fanout(entry, ProtocolCodec.leave(topic, member), budget.now());
         }
     }
 
@@ -247,6 +255,7 @@ public final class Hub implements BrokerListener {
         try {
             for (int i = 0; i < outboxes.length; i++) {
                 if (entry.shardSizes.get(i) > 0) {
+                    loopBudgets[i].arrived(received);
                     outboxes[i].offer(new Delivery(entry, buf.retain(), received));
                 }
             }

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,7 @@ public final class LoopBudget {
     private final ArrayList<OutboundAccount> drained = new ArrayList<>();
     private OutboundBudget.Level level = OutboundBudget.Level.UNDER;
     private boolean sweepScheduled;
+    private final AtomicLong newestArrival = new AtomicLong(Long.MIN_VALUE);
 
     LoopBudget(OutboundBudget node, EventLoop loop) {
         this.node = node;
@@ -42,6 +44,22 @@ public final class LoopBudget {
     public OutboundBudget.Level refresh() {
         level = node.level();
         return level;
+    }
+
+    /** A publication stamped {@code receivedNanos} is about to be queued for this loop (any thread). */
+    void arrived(long receivedNanos) {
+        newestArrival.accumulateAndGet(receivedNanos, Math::max);
+    }
+
+    /**
+     * Whether a queued publication stamped {@code receivedNanos} is more than the node's maximum queue delay older
+     * than the newest one queued for this loop since, and so must be dropped rather than delivered late. Measured
+     * against newer traffic, not the clock: a loop that is behind the publications sheds, a loop that merely
+     * stalled (a GC pause stops the publishers too) with nothing newer waiting delivers what it has. Loop only.
+     */
+    boolean expired(long receivedNanos) {
+        long max = node.maxQueueDelayNanos();
+        return max > 0 && newestArrival.get() - receivedNanos > max;
     }
 
     /** The level at the last {@link #refresh()}. */

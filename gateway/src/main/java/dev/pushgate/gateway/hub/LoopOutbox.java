@@ -92,9 +92,14 @@ final class LoopOutbox implements Runnable {
             Delivery d;
             while (done < MAX_PER_RUN && (d = queue.poll()) != null) {
                 budget.dequeued(d.frame().readableBytes());
+                done++;
+                if (loopBudget.expired(d.receivedNanos())) {
+                    d.frame().release();
+                    metrics.droppedQueueDelay();
+                    continue;
+                }
                 checkBudget();
                 deliver(d);
-                done++;
             }
         } finally {
             try {

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The node-wide outbound byte budget ({@code outbound.node-budget}): bytes waiting in connections' outbound buffers
@@ -20,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * would take the total past the limit are not queued (dropped and counted). Connections that keep up (no backlog
  * after their flush) are always served, so backlogs stop growing a little past three quarters (at most one message
  * per connection that was not behind yet), and the last quarter stays for the queues that serve the healthy ones.
+ *
+ * <p>Queue delay: publications wait in a loop's queue while the loop is busy. A loop that is behind (offered more
+ * than it can write) would deliver ever older messages and hold ever more of them; with a maximum queue delay it
+ * drops, for its own subscribers, every publication that is more than that older than the newest one queued for it
+ * (counted as {@code queue_delay}), so what it delivers is at most about that late and what it holds is at most
+ * that much traffic.
  *
  * <p>Thread safety: any thread. Two counters: connection backlogs (changed by event loops, only when a sampled
  * backlog changes, so connections that keep up never touch it) and queued bytes (changed per queued publication).
@@ -35,15 +42,29 @@ public final class OutboundBudget {
     private final Map<EventExecutor, LoopBudget> loops = new IdentityHashMap<>();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
+    private final long maxQueueDelayNanos;
+    private final LongSupplier clock;
 
     /**
      * @param limit       the budget in bytes (positive)
      * @param behindBytes from this backlog on, a connection counts as behind once the node is under pressure
      */
     public OutboundBudget(long limit, EventLoopGroup group, int behindBytes) {
-        if (limit <= 0 || behindBytes <= 0) {
-            throw new IllegalArgumentException("budget and behind threshold must be positive");
+        this(limit, group, behindBytes, 0, System::nanoTime);
+    }
+
+    /**
+     * As above; a publication that waited in a loop's queue for more than {@code maxQueueDelayNanos} (0: no limit)
+     * is not delivered by that loop (see {@link LoopBudget#expired}). {@code clock} gives the time publications are
+     * stamped and aged with ({@link System#nanoTime} but in tests).
+     */
+    public OutboundBudget(long limit, EventLoopGroup group, int behindBytes, long maxQueueDelayNanos,
+                          LongSupplier clock) {
+        if (limit <= 0 || behindBytes <= 0 || maxQueueDelayNanos < 0) {
+            throw new IllegalArgumentException("budget and behind threshold must be positive, the delay not negative");
         }
+        this.maxQueueDelayNanos = maxQueueDelayNanos;
+        this.clock = clock;
         this.limit = limit;
         this.pressure = limit / 2;
         this.full = limit - limit / 4;
@@ -70,6 +91,15 @@ public final class OutboundBudget {
             throw new IllegalArgumentException("not one of the budget's event loops");
         }
         return l;
+    }
+
+    /** The time publications are stamped with when they arrive (nanoseconds, {@link System#nanoTime} scale). */
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    long maxQueueDelayNanos() {
+        return maxQueueDelayNanos;
     }
 
     Level level() {

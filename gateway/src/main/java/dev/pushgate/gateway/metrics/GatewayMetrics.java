@@ -35,6 +35,7 @@ public final class GatewayMetrics implements FanoutMetrics {
     private final Counter payloadIn;
     private final Counter payloadOut;
     private final Counter droppedQueueFull;
+    private final Counter droppedQueueDelay;
     private final Counter droppedSlow;
     private final Counter droppedBudget;
     private final Counter slowCloses;
@@ -59,6 +60,7 @@ public final class GatewayMetrics implements FanoutMetrics {
         this.payloadOut = Counter.builder(MeterNames.PAYLOAD_OUT).baseUnit("bytes")
                 .description("Message payload written to subscribers").register(registry);
         this.droppedQueueFull = dropped("queue_full");
+        this.droppedQueueDelay = dropped("queue_delay");
         this.droppedSlow = dropped("slow_consumer");
         this.droppedBudget = dropped("node_budget");
         this.slowCloses = Counter.builder(MeterNames.SLOW_CONSUMER_CLOSES)
@@ -289,6 +291,12 @@ public final class GatewayMetrics implements FanoutMetrics {
     @Override
     public void droppedQueueFull() {
         droppedQueueFull.increment();
+    }
+
+    /** A publication dropped for one loop because it waited in the loop's queue past {@code fanout.max-queue-delay}. */
+    @Override
+    public void droppedQueueDelay() {
+        droppedQueueDelay.increment();
     }
 
     /** A message not delivered because the node is at its outbound budget (a publication for one loop, or one

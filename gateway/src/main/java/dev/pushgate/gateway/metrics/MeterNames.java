@@ -28,7 +28,7 @@ public final class MeterNames {
     public static final String PAYLOAD_IN = "pushgate.payload.in";
     /** Counter (bytes): message payload written to subscribers (frames counted in messages out, before compression). */
     public static final String PAYLOAD_OUT = "pushgate.payload.out";
-    /** Counter: messages dropped, tag {@code reason} (queue_full, slow_consumer, node_budget). */
+    /** Counter: messages dropped, tag {@code reason} (queue_full, queue_delay, slow_consumer, node_budget). */
     public static final String MESSAGES_DROPPED = "pushgate.messages.dropped";
     /** Counter: publications refused or failed, tag {@code reason}. */
     public static final String PUBLISH_ERRORS = "pushgate.publish.errors";

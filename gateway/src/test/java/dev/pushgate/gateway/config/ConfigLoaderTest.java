@@ -110,6 +110,13 @@ class ConfigLoaderTest {
         assertEquals("GATEWAY_API_KEY", ConfigKeys.find("api-key").envVar());
     }
     @Test
+    void fanoutMaxQueueDelayDefaultsTo250msAndZeroTurnsItOff() {
+        assertEquals(Duration.ofMillis(250), ConfigLoader.of(Map.of()).fanout().maxQueueDelay());
+        assertEquals(Duration.ZERO, ConfigLoader.load(null, Map.of("GATEWAY_FANOUT_MAX_QUEUE_DELAY", "0"), Map.of())
+                .fanout().maxQueueDelay());
+    }
+
+    @Test
     void sizesAndDurationsTakeExactlyTheDocumentedUnits() {
         GatewayConfig c = ConfigLoader.of(Map.of("ws.max-frame-size", "512B", "ws.max-message-size", "1MiB",
                 "http.max-body-size", "1GiB", "outbound.max-buffer", "64KiB", "outbound.socket-send-buffer", "0",
