@@ -1,7 +1,7 @@
 package dev.pushgate.bench.load;
 
 import dev.pushgate.bench.net.SourceAddresses;
-import dev.pushgate.bench.net.WebSocketConnector;
+import dev.pushgate.bench.net.SubscriberConnector;
 import dev.pushgate.bench.stats.FailureCounts;
 import io.netty.channel.Channel;
 import org.HdrHistogram.Histogram;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link SourceAddresses} plan. Thread-safe.
  */
 public final class ConnectLauncher implements ConnectEvents {
-    private final WebSocketConnector connector;
+    private final SubscriberConnector connector;
     private final List<URI> urls;
     private final SourceAddresses sources;
     private final SubscriberContext context;
@@ -43,7 +43,7 @@ public final class ConnectLauncher implements ConnectEvents {
      * A launcher of {@code count} connections; connection {@code i} subscribes to {@code topics[i % size]} when
      * {@code subscribe}, or stays idle.
      */
-    public ConnectLauncher(WebSocketConnector connector, List<URI> urls, SourceAddresses sources,
+    public ConnectLauncher(SubscriberConnector connector, List<URI> urls, SourceAddresses sources,
                            SubscriberContext context, List<String> topics, boolean subscribe, int count,
                            int concurrency) {
         this.connector = connector;
@@ -100,8 +100,10 @@ public final class ConnectLauncher implements ConnectEvents {
             return;
         }
         int topicIndex = i % topics.size();
-        Subscriber subscriber = new Subscriber(context, this, subscribe ? topics.get(topicIndex) : null, topicIndex);
-        channels.set(i, connector.connect(urls.get(i % urls.size()), sources.forIndex(i), subscriber).channel());
+        String topic = subscribe ? topics.get(topicIndex) : null;
+        Subscriber subscriber = new Subscriber(context, this, topic, topicIndex);
+        channels.set(i, connector.connect(urls.get(i % urls.size()), sources.forIndex(i), topic, subscriber)
+                .channel());
     }
 
     public int count() {

@@ -22,6 +22,7 @@ class BenchOptionsTest {
         assertEquals(100, o.load().subscribers());
         assertEquals(List.of("chat.bench"), o.load().topics());
         assertEquals(PublishMode.WS, o.load().publish());
+        assertEquals(SubscribeTransport.WS, o.load().transport());
         assertEquals(1000, o.load().rate());
         assertEquals(10, o.load().durationSeconds());
         assertEquals(100, o.load().payloadBytes());
@@ -108,5 +109,18 @@ class BenchOptionsTest {
 
     private static void assertMessage(String expected, String... argv) {
         assertEquals(expected, assertThrows(UsageException.class, () -> BenchOptions.parse(argv)).getMessage());
+    }
+
+    @Test
+    void subscribersCanUseSseOrLongPollingOnPushgateOnly() {
+        assertEquals(SubscribeTransport.SSE, BenchOptions.parse(new String[] {"fanout", "--transport", "sse"})
+                .load().transport());
+        assertEquals(SubscribeTransport.POLL, BenchOptions.parse(new String[] {"ramp", "--transport=POLL"})
+                .load().transport());
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"fanout", "--transport", "lp"}));
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"fanout", "--target", "uws",
+            "--transport", "sse"}));
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"connections", "--transport",
+            "sse"}), "connections opens WebSocket connections only");
     }
 }
