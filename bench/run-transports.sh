@@ -151,13 +151,14 @@ for i in "${!GW_PORT_LIST[@]}"; do
 done
 
 DEFAULTS=(--subscribers 1000 --rate 20 --duration 15 --warmup 5 --payload 64 --publish http)
+USER_ARGS=("$@")
 
 run_one() {
   local round="$1" transport="$2" out="$LOG_DIR/bench-r$1-$2.log" rc=0
   note_load "r$round-$transport-before"
   # shellcheck disable=SC2086
   "${ON_BENCH[@]}" java ${BENCH_JAVA_OPTS:-} -jar bench/target/bench.jar fanout --topic "$TOPIC" "${TARGET_ARGS[@]}" \
-    --api-key "$API_KEY" "${DEFAULTS[@]}" "$@" --transport "$transport" >"$out" 2>&1 || rc=$?
+    --api-key "$API_KEY" "${DEFAULTS[@]}" "${USER_ARGS[@]}" --transport "$transport" >"$out" 2>&1 || rc=$?
   note_load "r$round-$transport-after"
   grep -v '^RESULT ' "$out" | grep -E '^(deliveries|delivered|latency|server|bench:)' | sed "s/^/  [r$round $transport] /" >&2 || true
   local result
@@ -177,7 +178,7 @@ for round in $(seq 1 "$REPEATS"); do
   [ -n "${LOCK:-}" ] && flock 9
   for transport in "${TRANSPORT_LIST[@]}"; do
     log "round $round/$REPEATS: $transport"
-    run_one "$round" "$transport" "$@"
+    run_one "$round" "$transport"
   done
   [ -n "${LOCK:-}" ] && flock -u 9
 done
@@ -193,7 +194,7 @@ jq -rs '
   def cpu_us: ([.gateways[].cpu_avg_pct] | add) / 100 * 1e6 / .delivered_per_s;
   def r(x): if x == null then "-" else (x * 100 | round / 100 | tostring) end;
   (map({key: "\(.round)", value: select(.subscribe_via == "ws")}) | from_entries) as $ws
-  | group_by(.subscribe_via)
+  | group_by(.subscribe_via) | sort_by({ws: 0, sse: 1, poll: 2}[.[0].subscribe_via] // 3)
   | map({via: .[0].subscribe_via, n: length,
          dps: (map(.delivered_per_s) | median),
          p50: (map(.latency_us.p50 / 1000) | median), p99: (map(.latency_us.p99 / 1000) | median),
@@ -201,8 +202,9 @@ jq -rs '
          lost: (map(.lost) | add), dup: (map(.duplicates) | add), disc: (map(.disconnects) | add),
          cpu_x: (map(select($ws["\(.round)"]) | cpu_us / ($ws["\(.round)"] | cpu_us)) | median),
          p99_x: (map(select($ws["\(.round)"]) | .latency_us.p99 / $ws["\(.round)"].latency_us.p99) | median)})
-  | (["transport", "runs", "delivered/s", "p50 ms", "p99 ms", "server CPU us/delivery", "CPU x ws", "p99 x ws",
-      "lost", "dup", "disconnects"] | join(" | ")),
-    (.[] | [.via, .n, (.dps | round), r(.p50), r(.p99), r(.cpu), r(.cpu_x), r(.p99_x), .lost, .dup, .disc]
-         | map(tostring) | join(" | "))
+  | def row: "| " + (map(tostring) | join(" | ")) + " |";
+    (["transport", "runs", "delivered/s", "p50 ms", "p99 ms", "server CPU µs/delivery", "CPU × ws", "p99 × ws",
+      "lost", "dup", "disconnects"] | row),
+    ([range(11)] | map("---") | row),
+    (.[] | [.via, .n, (.dps | round), r(.p50), r(.p99), r(.cpu), r(.cpu_x), r(.p99_x), .lost, .dup, .disc] | row)
 ' "$LOG_DIR/results.jsonl"
