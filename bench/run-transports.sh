@@ -16,6 +16,7 @@
 #   GW_PORTS ("18280"; two ports with LAYER=redis: the subscribers are spread over the nodes round robin and the
 #   publisher posts to the first)  LAYER (memory; redis starts its own redis-server on REDIS_PORT (6490))
 #   TRANSPORTS ("ws sse poll")  REPEATS (3)  API_KEY (generated)
+#   RATES ("": the --rate given; "20 50": every round runs every transport at each of these rates, one table each)
 #   JVM_OPTIONS (deploy/jvm.options: the gateway runs `java @$JVM_OPTIONS $PUSHGATE_JAVA_OPTS`)  BENCH_JAVA_OPTS ("")
 #   PIN (1 when the machine has 2+ cores: gateways and Redis under `taskset -c $SERVER_CPUS` (0), the load generator
 #   under `taskset -c $BENCH_CPUS` (1); 0 to not pin)  LOG_DIR (bench/target/transports-<time>)
@@ -39,6 +40,8 @@ read -r -a GW_PORT_LIST <<< "${GW_PORTS:-18280}"
 REDIS_PORT="${REDIS_PORT:-6490}"
 LAYER="${LAYER:-memory}"
 read -r -a TRANSPORT_LIST <<< "${TRANSPORTS:-ws sse poll}"
+read -r -a RATE_LIST <<< "${RATES:-}"
+[ "${#RATE_LIST[@]}" -eq 0 ] && RATE_LIST=("")
 REPEATS="${REPEATS:-3}"
 API_KEY="${API_KEY:-bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
 JVM_OPTIONS="${JVM_OPTIONS-$ROOT/deploy/jvm.options}"
@@ -154,13 +157,17 @@ DEFAULTS=(--subscribers 1000 --rate 20 --duration 15 --warmup 5 --payload 64 --p
 USER_ARGS=("$@")
 
 run_one() {
-  local round="$1" transport="$2" out="$LOG_DIR/bench-r$1-$2.log" rc=0
-  note_load "r$round-$transport-before"
+  local round="$1" transport="$2" rate="$3" name rc=0
+  local rate_args=()
+  name="r$round-$transport${rate:+-$rate}"
+  [ -n "$rate" ] && rate_args=(--rate "$rate")
+  local out="$LOG_DIR/bench-$name.log"
+  note_load "$name-before"
   # shellcheck disable=SC2086
   "${ON_BENCH[@]}" java ${BENCH_JAVA_OPTS:-} -jar bench/target/bench.jar fanout --topic "$TOPIC" "${TARGET_ARGS[@]}" \
-    --api-key "$API_KEY" "${DEFAULTS[@]}" "${USER_ARGS[@]}" --transport "$transport" >"$out" 2>&1 || rc=$?
-  note_load "r$round-$transport-after"
-  grep -v '^RESULT ' "$out" | grep -E '^(deliveries|delivered|latency|server|bench:)' | sed "s/^/  [r$round $transport] /" >&2 || true
+    --api-key "$API_KEY" "${DEFAULTS[@]}" "${USER_ARGS[@]}" "${rate_args[@]}" --transport "$transport" >"$out" 2>&1 || rc=$?
+  note_load "$name-after"
+  grep -v '^RESULT ' "$out" | grep -E '^(deliveries|delivered|latency|server|bench:)' | sed "s/^/  [$name] /" >&2 || true
   local result
   result="$(grep '^RESULT ' "$out" | tail -1 | cut -c8- || true)"
   if [ -n "$result" ]; then
@@ -176,9 +183,11 @@ fi
 log "pinning: $([ "$PIN" = 1 ] && echo "gateways + redis on cpu $SERVER_CPUS, bench on cpu $BENCH_CPUS" || echo off); layer $LAYER on ${GW_PORT_LIST[*]}; logs in $LOG_DIR"
 for round in $(seq 1 "$REPEATS"); do
   [ -n "${LOCK:-}" ] && flock 9
-  for transport in "${TRANSPORT_LIST[@]}"; do
-    log "round $round/$REPEATS: $transport"
-    run_one "$round" "$transport"
+  for rate in "${RATE_LIST[@]}"; do
+    for transport in "${TRANSPORT_LIST[@]}"; do
+      log "round $round/$REPEATS: $transport${rate:+ at $rate msg/s}"
+      run_one "$round" "$transport" "$rate"
+    done
   done
   [ -n "${LOCK:-}" ] && flock -u 9
 done
@@ -187,24 +196,27 @@ echo
 log "results (logs in $LOG_DIR)"
 cat "$LOG_DIR/load.txt" >&2
 sed 's/^/RESULT /' "$LOG_DIR/results.jsonl"
-# medians over the rounds; ratios are each round's transport / that round's ws, then their median
+# per rate: medians over the rounds; ratios are each round's transport / that round's ws, then their median
 jq -rs '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
                      else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def cpu_us: ([.gateways[].cpu_avg_pct] | add) / 100 * 1e6 / .delivered_per_s;
   def r(x): if x == null then "-" else (x * 100 | round / 100 | tostring) end;
-  (map({key: "\(.round)", value: select(.subscribe_via == "ws")}) | from_entries) as $ws
-  | group_by(.subscribe_via) | sort_by({ws: 0, sse: 1, poll: 2}[.[0].subscribe_via] // 3)
+  def key: "\(.round)/\(.rate)";
+  group_by(.rate) | .[]
+  | (map(select(.subscribe_via == "ws") | {key: key, value: .}) | from_entries) as $ws
+  | "\n\(.[0].subscribers) subscribers × \(.[0].rate) msg/s, \(.[0].payload_bytes)-byte payload:",
+    (group_by(.subscribe_via) | sort_by({ws: 0, sse: 1, poll: 2}[.[0].subscribe_via] // 3)
   | map({via: .[0].subscribe_via, n: length,
          dps: (map(.delivered_per_s) | median),
          p50: (map(.latency_us.p50 / 1000) | median), p99: (map(.latency_us.p99 / 1000) | median),
          cpu: (map(cpu_us) | median),
          lost: (map(.lost) | add), dup: (map(.duplicates) | add), disc: (map(.disconnects) | add),
-         cpu_x: (map(select($ws["\(.round)"]) | cpu_us / ($ws["\(.round)"] | cpu_us)) | median),
-         p99_x: (map(select($ws["\(.round)"]) | .latency_us.p99 / $ws["\(.round)"].latency_us.p99) | median)})
+         cpu_x: (map(select($ws[key]) | cpu_us / ($ws[key] | cpu_us)) | median),
+         p99_x: (map(select($ws[key]) | .latency_us.p99 / $ws[key].latency_us.p99) | median)})
   | def row: "| " + (map(tostring) | join(" | ")) + " |";
     (["transport", "runs", "delivered/s", "p50 ms", "p99 ms", "server CPU µs/delivery", "CPU × ws", "p99 × ws",
       "lost", "dup", "disconnects"] | row),
     ([range(11)] | map("---") | row),
-    (.[] | [.via, .n, (.dps | round), r(.p50), r(.p99), r(.cpu), r(.cpu_x), r(.p99_x), .lost, .dup, .disc] | row)
+    (.[] | [.via, .n, (.dps | round), r(.p50), r(.p99), r(.cpu), r(.cpu_x), r(.p99_x), .lost, .dup, .disc] | row))
 ' "$LOG_DIR/results.jsonl"
