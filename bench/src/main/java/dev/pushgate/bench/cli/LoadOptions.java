@@ -8,12 +8,13 @@ import java.util.List;
 
 /**
  * The fan-out load: subscribers and their topics, how and how fast to publish, payload size, drain time, and the
- * credentials and addresses of the publish paths. {@code rate} and {@code durationSeconds} are those of the fanout
- * scenario (the ramp scenario has its own).
+ * credentials and addresses of the publish paths, and the subscribers' transport. {@code rate} and
+ * {@code durationSeconds} are those of the fanout scenario (the ramp scenario has its own).
  */
 public record LoadOptions(int subscribers, List<String> topics, PublishMode publish, int publishers, double rate,
                           double durationSeconds, double warmupSeconds, int payloadBytes, int batch, double drainSeconds, String apiKey,
-                          URI redisUri, String redisPrefix, List<URI> publishUrls) {
+                          URI redisUri, String redisPrefix, List<URI> publishUrls,
+                          SubscribeTransport transport) {
     public LoadOptions {
         topics = List.copyOf(topics);
         publishUrls = List.copyOf(publishUrls);
@@ -23,6 +24,10 @@ public record LoadOptions(int subscribers, List<String> topics, PublishMode publ
         PublishMode mode = PublishMode.parse(args.string("publish", "ws"));
         if (mode == PublishMode.REDIS && connect.target() == Target.SOCKETIO) {
             throw new UsageException("--publish redis needs --target pushgate or uws (the Socket.IO adapter has its own format)");
+        }
+        SubscribeTransport transport = SubscribeTransport.parse(args.string("transport", "ws"));
+        if (transport != SubscribeTransport.WS && connect.target() != Target.PUSHGATE) {
+            throw new UsageException("--transport " + transport.label() + " needs --target pushgate");
         }
         String topic = args.string("topic", "chat.bench");
         int topicCount = args.integer("topics", 1, 1);
@@ -55,6 +60,7 @@ public record LoadOptions(int subscribers, List<String> topics, PublishMode publ
                 args.string("api-key", envKey),
                 URI.create(args.string("redis", "redis://127.0.0.1:6379")),
                 args.string("redis-prefix", "pushgate:topic:"),
-                publishUrls);
+                publishUrls,
+                transport);
     }
 }

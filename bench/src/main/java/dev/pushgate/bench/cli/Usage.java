@@ -29,6 +29,8 @@ public final class Usage {
               --subscribers N              subscriber connections (default 100)
               --topic NAME                 topic (default chat.bench: clients may publish in namespace chat)
               --topics K                   spread over K topics NAME.0..NAME.K-1 (default 1)
+              --transport ws|sse|poll      how subscribers receive (default ws; sse: GET /sse, poll: GET /poll
+                                           in a loop, one request in flight; both pushgate only)
               --publish ws|http|redis      publish path (default ws; redis: not socketio)
               --publishers P               publisher connections, rate shared equally (default 1)
               --payload BYTES              size of each message's data (default 100)

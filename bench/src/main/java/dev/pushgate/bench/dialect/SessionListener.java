@@ -11,6 +11,13 @@ public interface SessionListener {
     /** The connection can carry application traffic (pushgate {@code connected}, Socket.IO namespace connect). */
     void onReady(Channel channel);
 
+    /**
+     * The subscription the request itself named started (an SSE stream's subscribe {@code ack}, a long-poll's first
+     * answer): there is no separate subscribe request to acknowledge. WebSocket sessions never call it.
+     */
+    default void onSubscribed(Channel channel) {
+    }
+
     /** The server acknowledged request {@code id}. */
     void onAck(Channel channel, long id);
 

@@ -1,7 +1,7 @@
 package dev.pushgate.bench.load;
 
 import dev.pushgate.bench.net.SourceAddresses;
-import dev.pushgate.bench.net.WebSocketConnector;
+import dev.pushgate.bench.net.SubscriberConnector;
 import dev.pushgate.bench.stats.FailureCounts;
 import io.netty.channel.Channel;
 import org.HdrHistogram.Histogram;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link SourceAddresses} plan. Thread-safe.
  */
 public final class ConnectLauncher implements ConnectEvents {
-    private final WebSocketConnector connector;
+    private final SubscriberConnector connector;
     private final List<URI> urls;
     private final SourceAddresses sources;
     private final SubscriberContext context;
@@ -44,7 +44,7 @@ public final class ConnectLauncher implements ConnectEvents {
      * A launcher of {@code count} connections; connection {@code i} subscribes to {@code topics[i % size]} when
      * {@code subscribe}, or stays idle.
      */
-    public ConnectLauncher(WebSocketConnector connector, List<URI> urls, SourceAddresses sources,
+    public ConnectLauncher(SubscriberConnector connector, List<URI> urls, SourceAddresses sources,
                            SubscriberContext context, List<String> topics, boolean subscribe, int count,
                            int concurrency) {
         this(connector, urls, sources, context, topics, subscribe, count, concurrency, null);
@@ -54,7 +54,7 @@ public final class ConnectLauncher implements ConnectEvents {
      * As above, with the connections {@code slow} picks (may be null: none) reading slowly and counted apart:
      * {@link #readyOnTopic} leaves them out.
      */
-    public ConnectLauncher(WebSocketConnector connector, List<URI> urls, SourceAddresses sources,
+    public ConnectLauncher(SubscriberConnector connector, List<URI> urls, SourceAddresses sources,
                            SubscriberContext context, List<String> topics, boolean subscribe, int count,
                            int concurrency, SlowReaders slow) {
         this.slow = slow;
@@ -112,9 +112,11 @@ public final class ConnectLauncher implements ConnectEvents {
             return;
         }
         int topicIndex = i % topics.size();
-        Subscriber subscriber = new Subscriber(context, this, subscribe ? topics.get(topicIndex) : null, topicIndex,
+        String topic = subscribe ? topics.get(topicIndex) : null;
+        Subscriber subscriber = new Subscriber(context, this, topic, topicIndex,
                 slow != null && subscribe && slow.isSlow(i) ? slow : null);
-        channels.set(i, connector.connect(urls.get(i % urls.size()), sources.forIndex(i), subscriber).channel());
+        channels.set(i, connector.connect(urls.get(i % urls.size()), sources.forIndex(i), topic, subscriber)
+                .channel());
     }
 
     public int count() {

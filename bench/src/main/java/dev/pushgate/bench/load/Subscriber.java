@@ -10,7 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
 /**
- * One subscriber connection: subscribes when the session is ready (or, without a topic, is ready at once), then
+ * One subscriber connection: subscribes when the session is ready (or, without a topic, is ready at once; or, on
+ * a transport that subscribes by URL, is ready when the server says the subscription started), then
  * for every message scans the payload, classifies it per stream and records its end-to-end latency. Reports ready
  * or failed to its {@link ConnectEvents} exactly once. Touched only on its channel's event loop.
  */
@@ -63,6 +64,13 @@ final class Subscriber implements SessionListener {
         ByteBuf buf = channel.alloc().ioBuffer();
         context.dialect().writeSubscribe(buf, SUBSCRIBE_ID, topic);
         channel.writeAndFlush(new TextWebSocketFrame(buf), channel.voidPromise());
+    }
+
+    @Override
+    public void onSubscribed(Channel channel) {
+        if (state == State.CONNECTING || state == State.SUBSCRIBING) {
+            ready();
+        }
     }
 
     @Override

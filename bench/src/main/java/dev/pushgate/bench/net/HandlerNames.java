@@ -6,7 +6,9 @@ package dev.pushgate.bench.net;
  *   http-codec → http-aggregator → ws-protocol → ws-frame-aggregator → session → guard
  *   (the handshake removes http-aggregator and swaps http-codec for the WebSocket frame codec)
  * </pre>
- * An HTTP publish connection: {@code http-codec → http-aggregator → http-publish}.
+ * An HTTP publish connection: {@code http-codec → http-aggregator → http-publish}. An SSE subscriber:
+ * {@code http-codec → session → guard}; a long-poll subscriber: {@code http-codec → http-aggregator → session →
+ * guard}.
  */
 public final class HandlerNames {
     public static final String HTTP_CODEC = "http-codec";

@@ -25,7 +25,7 @@ import java.net.URI;
  * tail sees the server's Close frame (so failures can name its code).
  * Thread-safe.
  */
-public final class WebSocketConnector {
+public final class WebSocketConnector implements SubscriberConnector {
     private static final int MAX_FRAME = 4 * 1024 * 1024;
     private static final int MAX_HANDSHAKE_RESPONSE = 64 * 1024;
 
@@ -42,6 +42,12 @@ public final class WebSocketConnector {
     /** The dialect the connections speak. */
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** A WebSocket subscriber connection: the listener subscribes to {@code topic} once the session is ready. */
+    @Override
+    public ChannelFuture connect(URI url, InetAddress source, String topic, SessionListener listener) {
+        return connect(url, source, listener);
     }
 
     /**

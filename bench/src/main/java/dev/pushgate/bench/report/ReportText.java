@@ -124,8 +124,8 @@ public final class ReportText {
     }
 
     private static String header(RunSetup s) {
-        return String.format(Locale.ROOT, "== %s: target %s, %s, %d event loop thread(s) (%s)%n", s.scenario(),
-                s.target(), String.join(" ", s.urls()), s.threads(), s.transport());
+        return String.format(Locale.ROOT, "== %s: target %s over %s, %s, %d event loop thread(s) (%s)%n",
+                s.scenario(), s.target(), s.subscribeVia(), String.join(" ", s.urls()), s.threads(), s.transport());
     }
 
     private static String connect(String verb, ConnectResult c) {

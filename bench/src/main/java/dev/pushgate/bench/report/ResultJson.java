@@ -140,6 +140,7 @@ public final class ResultJson {
         root.put("payload_bytes", s.payloadBytes());
         root.put("threads", s.threads());
         root.put("transport", s.transport());
+        root.put("subscribe_via", s.subscribeVia());
         return root;
     }
 

@@ -86,7 +86,7 @@ public final class ConnectionsScenario {
             }
             RunSetup setup = new RunSetup(options.scenario().label(), options.connect().target().label(), null,
                     options.connect().urls().stream().map(URI::toString).toList(), c.connections(), 1, 0, 0,
-                    options.connect().threads(), transport.name());
+                    options.connect().threads(), transport.name(), "ws");
             ConnectionsResult result = new ConnectionsResult(setup, opened, openAfterHold, memory);
             console.summary(ReportText.connections(result));
             console.result(new ResultJson().connections(result));

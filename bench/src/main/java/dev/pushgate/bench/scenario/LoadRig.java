@@ -8,9 +8,11 @@ import dev.pushgate.bench.load.PublisherGroup;
 import dev.pushgate.bench.load.SlowReaders;
 import dev.pushgate.bench.load.SubscriberContext;
 import dev.pushgate.bench.net.HttpConnector;
+import dev.pushgate.bench.net.HttpSubscriberConnector;
 import dev.pushgate.bench.net.NettyTransport;
 import dev.pushgate.bench.net.OpenFileLimit;
 import dev.pushgate.bench.net.SourceAddresses;
+import dev.pushgate.bench.net.SubscriberConnector;
 import dev.pushgate.bench.net.WebSocketConnector;
 import dev.pushgate.bench.payload.PayloadWriter;
 import dev.pushgate.bench.report.ConnectResult;
@@ -61,7 +63,12 @@ final class LoadRig implements AutoCloseable {
         SubscriberContext subscriberContext = new SubscriberContext(ws.dialect(), clock, latency, deliveries,
                 load.publishers());
         URI first = options.connect().urls().get(0);
-        this.launcher = new ConnectLauncher(ws, options.connect().urls(),
+        SubscriberConnector subscribers = switch (load.transport()) {
+            case WS -> ws;
+            case SSE -> HttpSubscriberConnector.sse(transport, timeoutMillis);
+            case POLL -> HttpSubscriberConnector.poll(transport, timeoutMillis);
+        };
+        this.launcher = new ConnectLauncher(subscribers, options.connect().urls(),
                 SourceAddresses.plan(options.connect().sourceIps(), load.subscribers(), host(first)),
                 subscriberContext, load.topics(), true, load.subscribers(), options.connect().concurrency(), slow);
         PublishContext publishContext = new PublishContext(load.topics(), new PayloadWriter(load.payloadBytes()),
@@ -80,7 +87,7 @@ final class LoadRig implements AutoCloseable {
         return new RunSetup(options.scenario().label(), options.connect().target().label(), load.publish().label(),
                 options.connect().urls().stream().map(URI::toString).toList(), load.subscribers(),
                 load.topics().size(), load.publishers(), load.payloadBytes(), options.connect().threads(),
-                transport.name());
+                transport.name(), load.transport().label());
     }
 
     /** Opens and subscribes every subscriber (waits for every ack, a failure or the connect timeout). */

@@ -22,6 +22,7 @@ class BenchOptionsTest {
         assertEquals(100, o.load().subscribers());
         assertEquals(List.of("chat.bench"), o.load().topics());
         assertEquals(PublishMode.WS, o.load().publish());
+        assertEquals(SubscribeTransport.WS, o.load().transport());
         assertEquals(1000, o.load().rate());
         assertEquals(10, o.load().durationSeconds());
         assertEquals(100, o.load().payloadBytes());
@@ -125,5 +126,18 @@ class BenchOptionsTest {
                 o.overload().slowReadBytesPerSecond(64, 1));
         assertEquals(List.of(URI.create("http://127.0.0.1:9090/metrics")), o.overload().metricsUrls());
         assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"overload", "--rate", "5"}));
+    }
+
+    @Test
+    void subscribersCanUseSseOrLongPollingOnPushgateOnly() {
+        assertEquals(SubscribeTransport.SSE, BenchOptions.parse(new String[] {"fanout", "--transport", "sse"})
+                .load().transport());
+        assertEquals(SubscribeTransport.POLL, BenchOptions.parse(new String[] {"ramp", "--transport=POLL"})
+                .load().transport());
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"fanout", "--transport", "lp"}));
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"fanout", "--target", "uws",
+            "--transport", "sse"}));
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"connections", "--transport",
+            "sse"}), "connections opens WebSocket connections only");
     }
 }

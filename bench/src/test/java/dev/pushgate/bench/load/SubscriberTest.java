@@ -45,6 +45,17 @@ class SubscriberTest {
     }
 
     @Test
+    void aSubscriptionByUrlIsReadyWhenTheServerSaysItStarted() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Subscriber s = new Subscriber(context, events, "chat.bench", 2);
+        s.onSubscribed(ch);
+        s.onSubscribed(ch);
+        assertNull(ch.readOutbound(), "no subscribe request: the URL named the topic");
+        assertEquals(List.of("ready 2"), events.log);
+        assertFalse(ch.finish());
+    }
+
+    @Test
     void anIdleConnectionIsReadyAtOnce() {
         EmbeddedChannel ch = new EmbeddedChannel();
         new Subscriber(context, events, null, 0).onReady(ch);

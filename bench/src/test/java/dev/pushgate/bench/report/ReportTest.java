@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
     private static final RunSetup SETUP = new RunSetup("fanout", "pushgate", "ws", List.of("ws://127.0.0.1:8080/ws"),
-            100, 1, 1, 100, 1, "epoll");
+            100, 1, 1, 100, 1, "epoll", "ws");
     private static final Latency LATENCY = new Latency(990, 500, 900, 2_000, 5_000, 9_000, 700.5);
 
     static WindowResult window(long expected, long unique) {
