@@ -96,8 +96,11 @@ public record GatewayConfig(
      */
     public record Outbound(int maxBuffer, Duration slowGrace, int socketSendBuffer, long nodeBudget) { }
 
-    /** Fan-out tuning. */
-    public record Fanout(Duration writeDelay, int queueSize) { }
+    /**
+     * Fan-out tuning; {@code corkThreshold} and {@code flushBytes}: a WebSocket copies fan-out frames smaller than
+     * the threshold into one buffer per batch and flushes once that many bytes were written (ADR 0017).
+     */
+    public record Fanout(Duration writeDelay, int queueSize, int corkThreshold, int flushBytes) { }
 
     /** The admin page ({@code /admin}, off by default) and how often each node shares its stats. */
     public record Admin(boolean enabled, Duration statsInterval) { }

@@ -39,10 +39,11 @@ final class LoopOutbox implements Runnable {
     private final long writeDelayNanos;
     private final FanoutMetrics metrics;
     private final ArrayList<Subscriber> touched = new ArrayList<>();
-    private final WireFrames wireFrames;
     private final ByteBufAllocator alloc;
     /** The current publication prepared per {@link WireFormat} (by ordinal), built on first use; reset per delivery. */
     private final ByteBuf[] prepared = new ByteBuf[WireFormat.values().length];
+    /** The current publication's JSON: a view of the WebSocket frame's payload, valid while that is prepared. */
+    private ByteBuf payload;
     private final OutboundBudget budget;
     private final LoopBudget loopBudget;
     private long lastWarnNanos;
@@ -51,7 +52,6 @@ final class LoopOutbox implements Runnable {
 
     LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics,
                ByteBufAllocator alloc, OutboundBudget budget) {
-        this.wireFrames = new WireFrames(alloc);
         this.alloc = alloc;
         this.budget = budget;
         this.loopBudget = budget.loop(loop);
@@ -62,17 +62,15 @@ final class LoopOutbox implements Runnable {
         this.metrics = metrics;
     }
 
-    /** Queues a delivery from any thread; takes ownership of its frame. */
+    /** Queues a delivery from any thread (the delivery is shared read-only with the other loops). */
     void offer(Delivery d) {
-        int bytes = d.frame().readableBytes();
+        int bytes = d.frame().length;
         if (!budget.tryQueue(bytes)) {
-            d.frame().release();
             metrics.droppedNodeBudget();
             return;
         }
         if (!queue.offer(d)) {
             budget.dequeued(bytes);
-            d.frame().release();
             metrics.droppedQueueFull();
             return;
         }
@@ -91,7 +89,7 @@ final class LoopOutbox implements Runnable {
             int done = 0;
             Delivery d;
             while (done < MAX_PER_RUN && (d = queue.poll()) != null) {
-                budget.dequeued(d.frame().readableBytes());
+                budget.dequeued(d.frame().length);
                 checkBudget();
                 deliver(d);
                 done++;
@@ -120,7 +118,7 @@ final class LoopOutbox implements Runnable {
         }
     }
 
-    /** Writes one publication to this loop's subscribers of its topic; never throws, always releases the frame. */
+    /** Writes one publication to this loop's subscribers of its topic; never throws, releases what it prepared. */
     private void deliver(Delivery d) {
         try {
             ArrayList<Subscriber> subs = d.entry().shards[index];
@@ -134,7 +132,7 @@ final class LoopOutbox implements Runnable {
                 }
             }
             if (written > 0) {
-                metrics.delivered(written, (long) written * d.frame().readableBytes(),
+                metrics.delivered(written, (long) written * d.frame().length,
                         System.nanoTime() - d.receivedNanos());
             }
         } catch (Throwable t) {
@@ -146,15 +144,26 @@ final class LoopOutbox implements Runnable {
                     prepared[i] = null;
                 }
             }
-            d.frame().release();
+            payload = null;
         }
     }
 
-    /** The publication in {@code format}, built the first time a subscriber of that format asks for it. */
-    private ByteBuf prepared(WireFormat format, ByteBuf frame) {
+    /**
+     * The publication in {@code format}, built the first time a subscriber of that format asks for it. The WebSocket
+     * frame is always built first: its payload is {@link #payload}, what the other formats are made from.
+     */
+    private ByteBuf prepared(WireFormat format, byte[] frame) {
         ByteBuf p = prepared[format.ordinal()];
         if (p == null) {
-            p = format == WireFormat.WEBSOCKET ? wireFrames.encode(frame) : SseEvents.encode(alloc, frame);
+            if (payload == null) {
+                ByteBuf ws = WireFrames.encode(alloc, frame);
+                prepared[WireFormat.WEBSOCKET.ordinal()] = ws;
+                payload = ws.slice(WireFrames.headerLength(frame.length), frame.length);
+                if (format == WireFormat.WEBSOCKET) {
+                    return ws;
+                }
+            }
+            p = SseEvents.encode(alloc, payload);
             prepared[format.ordinal()] = p;
         }
         return p;
@@ -165,7 +174,7 @@ final class LoopOutbox implements Runnable {
         try {
             ByteBuf wire = prepared(s.format(), d.frame());
             // The subscriber owns both duplicates from here on, whatever it does (see Subscriber#deliver).
-            if (!s.deliver(d.frame().retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
+            if (!s.deliver(payload.retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
                     d.entry().skipWhenSlow)) {
                 return false;
             }
@@ -222,8 +231,7 @@ final class LoopOutbox implements Runnable {
     void discard() {
         Delivery d;
         while ((d = queue.poll()) != null) {
-            budget.dequeued(d.frame().readableBytes());
-            d.frame().release();
+            budget.dequeued(d.frame().length);
         }
     }
 }

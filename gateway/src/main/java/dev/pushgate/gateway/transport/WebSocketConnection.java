@@ -52,23 +52,28 @@ final class WebSocketConnection implements Transport, Subscriber {
     private final java.util.Map<String, Integer> skipped = new java.util.HashMap<>(0);
     private CloseCode closeSent;
     private final OutboundAccount account;
+    /** Fan-out frames written below the encoder, corked per batch (null without a frame encoder to write below). */
+    private final CorkedWrites corked;
 
     /**
      * @param compressionMinSize outgoing frames at least this large are compressed when deflate was negotiated
+     * @param corkThreshold      fan-out frames smaller than this are copied into one buffer per batch (ADR 0017)
+     * @param flushBytes         a batch flushes the socket once this many bytes were written since the last flush
      */
     WebSocketConnection(ChannelHandlerContext ctx, String id, GatewayMetrics metrics, long slowGraceNanos,
-                        int compressionMinSize, OutboundBudget budget) {
+                        int compressionMinSize, OutboundBudget budget, int corkThreshold, int flushBytes) {
         this.ctx = ctx;
         // The frame encoder Netty installed at the handshake; writes from its context skip it (and any extension
         // encoder above it), so they must already be complete frames.
         this.rawWrites = ctx.pipeline().context(WebSocket08FrameEncoder.class);
         boolean deflate = ctx.pipeline().get(WebSocketExtensionEncoder.class) != null;
         this.compressionFrom = deflate ? compressionMinSize : -1;
+        this.corked = rawWrites == null ? null : new CorkedWrites(rawWrites, corkThreshold, flushBytes);
         this.id = id;
         this.metrics = metrics;
         this.slowGraceNanos = slowGraceNanos;
         Channel ch = ctx.channel();
-        this.account = budget.loop(ch.eventLoop()).open(() -> pendingBytes(ch), this::caughtUp);
+        this.account = budget.loop(ch.eventLoop()).open(() -> pendingBytes(ch) + corkedBytes(), this::caughtUp);
         ch.closeFuture().addListener(f -> account.close());
     }
 
@@ -78,11 +83,23 @@ final class WebSocketConnection implements Transport, Subscriber {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
+    private long corkedBytes() {
+        return corked == null ? 0 : corked.pending();
+    }
+
+    /** Every write that does not go through {@link #corked} first writes what is corked, so frames stay in order. */
+    private void uncork() {
+        if (corked != null) {
+            corked.drain();
+        }
+    }
+
     @Override
     public void send(byte[] frame) {
         if (closeSent != null || !ctx.channel().isActive()) {
             return;
         }
+        uncork();
         ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
         account.update();
     }
@@ -94,6 +111,7 @@ final class WebSocketConnection implements Transport, Subscriber {
         }
         closeSent = code;
         log.debug("closing connection: id={} code={}", id, code.code());
+        uncork();
         ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
         // Wait briefly for the client's Close; a peer that never answers is cut off.
         ctx.executor().schedule(() -> {
@@ -108,6 +126,7 @@ final class WebSocketConnection implements Transport, Subscriber {
             return;
         }
         closeSent = code;
+        uncork();
         ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -160,12 +179,15 @@ final class WebSocketConnection implements Transport, Subscriber {
             // what it missed.
             tellSkipped();
         }
-        if (rawWrites != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
-            // Not compressed for this connection: the shared wire bytes go straight below the frame encoder.
+        if (corked != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
+            // Not compressed for this connection: the shared wire bytes go below the frame encoder, corked.
             frame.release();
-            rawWrites.write(wire, rawWrites.voidPromise());
+            if (corked.write(wire)) {
+                flush();
+            }
         } else {
             wire.release();
+            uncork();
             ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
         }
         return true;
@@ -192,6 +214,7 @@ final class WebSocketConnection implements Transport, Subscriber {
 
     /** Writes (without flushing) the {@code skipped} notice of what this connection missed while behind. */
     private void tellSkipped() {
+        uncork();
         ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(ProtocolCodec.skipped(skipped))), ctx.voidPromise());
         log.debug("slow consumer caught up: id={} skippedTopics={}", id, skipped.size());
         skipped.clear();
@@ -226,6 +249,9 @@ final class WebSocketConnection implements Transport, Subscriber {
 
     @Override
     public void flush() {
+        if (corked != null) {
+            corked.flushed();
+        }
         ctx.flush();
         account.update();
     }

@@ -63,7 +63,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             onUpgrade.accept(ctx);
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
-                    config.ws().compressionMinSize(), budget);
+                    config.ws().compressionMinSize(), budget, config.fanout().corkThreshold(),
+                    config.fanout().flushBytes());
             session = new Session(id, connection, connection, services);
             var claims = ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null);
             if (claims != null) {
