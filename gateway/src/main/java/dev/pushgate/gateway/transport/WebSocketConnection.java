@@ -251,8 +251,11 @@ final class WebSocketConnection implements Transport, Subscriber {
     public void flush() {
         if (corked != null) {
             corked.flushed();
+            // From the encoder's context: no handler above it holds writes back, so the walk past them is saved.
+            rawWrites.flush();
+        } else {
+            ctx.flush();
         }
-        ctx.flush();
         account.update();
     }
 
