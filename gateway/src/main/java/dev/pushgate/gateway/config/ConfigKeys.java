@@ -50,6 +50,8 @@ public final class ConfigKeys {
             new ConfigKey("fanout.write-delay", "0ms", "Optional delay that lets bursts to the same socket share one flush (Centrifugo's write_delay); 0 flushes at once"),
             new ConfigKey("fanout.queue-size", "65536", "Bounded per-event-loop queue of pending deliveries; overflow drops and counts"),
             new ConfigKey("fanout.max-queue-delay", "250ms", "A publication still in an event loop's queue when one this much newer was queued behind it (the loop is behind the traffic: overload) is dropped for that loop's subscribers and counted, instead of delivered late; 0 never drops"),
+            new ConfigKey("fanout.cork-threshold", "2KiB", "WebSocket fan-out frames smaller than this are copied into one buffer per connection and batch (corked), larger ones are shared by reference; 0 corks none"),
+            new ConfigKey("fanout.flush-bytes", "16KiB", "A fan-out batch flushes a socket once this many bytes were written to it since its last flush, else at the end of the batch"),
             new ConfigKey("shutdown.grace", "10s", "On SIGTERM: time to send close 1001 and drain before exiting"),
             new ConfigKey("demos.enabled", "true", "Serve the demo pages at / and the /demo/* endpoints"),
             new ConfigKey("demos.tail-file", "", "File the tail -f demo streams to topic demo.tail; empty tails a demo log the gateway writes itself"),

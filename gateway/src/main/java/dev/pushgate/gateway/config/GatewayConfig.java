@@ -98,9 +98,12 @@ public record GatewayConfig(
 
     /**
      * Fan-out tuning. {@code maxQueueDelay}: a publication that waited longer in an event loop's queue is dropped
-     * for that loop instead of delivered late (zero: never).
+     * for that loop instead of delivered late (zero: never). {@code corkThreshold} and {@code flushBytes}: a
+     * WebSocket copies fan-out frames smaller than the threshold into one buffer per batch and flushes once that many
+     * bytes were written (ADR 0017).
      */
-    public record Fanout(Duration writeDelay, int queueSize, Duration maxQueueDelay) { }
+    public record Fanout(Duration writeDelay, int queueSize, Duration maxQueueDelay, int corkThreshold,
+                         int flushBytes) { }
 
     /** The admin page ({@code /admin}, off by default) and how often each node shares its stats. */
     public record Admin(boolean enabled, Duration statsInterval) { }

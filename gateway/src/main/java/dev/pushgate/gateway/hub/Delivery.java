@@ -1,7 +1,8 @@
 package dev.pushgate.gateway.hub;
 
-import io.netty.buffer.ByteBuf;
-
-/** One publication queued for one event loop: the topic's subscribers there get duplicates of {@code frame}. */
-record Delivery(TopicEntry entry, ByteBuf frame, long receivedNanos) {
+/**
+ * One publication queued for the event loops that have subscribers of its topic: the encoded frame's JSON, shared
+ * read-only by every loop (each builds its own wire bytes from it, so no reference count crosses loops).
+ */
+record Delivery(TopicEntry entry, byte[] frame, long receivedNanos) {
 }

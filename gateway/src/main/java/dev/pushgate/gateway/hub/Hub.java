@@ -4,7 +4,6 @@ import dev.pushgate.gateway.broker.Broker;
 import dev.pushgate.gateway.broker.BrokerListener;
 import dev.pushgate.gateway.broker.StreamPosition;
 import dev.pushgate.protocol.ProtocolCodec;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -34,14 +33,13 @@ import java.util.function.Predicate;
  *
  * <p>Delivery: {@link #onPublication} (any broker thread, in topic order) goes through the topic's
  * {@link TopicContinuity} (which drops duplicates and repairs holes from history), then the frame is encoded once
- * into one pooled direct buffer and one retained reference is queued for each event loop that has subscribers of
- * the topic. Per-subscription state (generation, start position, recovery buffer) is in {@link Subscription}.
+ * and the same (read-only) bytes are queued for each event loop that has subscribers of the topic; each loop builds
+ * its own wire bytes from them. Per-subscription state (generation, start position, recovery buffer) is in {@link Subscription}.
  */
 public final class Hub implements BrokerListener {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
     private final Broker broker;
-    private final ByteBufAllocator alloc;
     private final FanoutMetrics metrics;
     private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
     private final LoopOutbox[] outboxes;
@@ -64,7 +62,6 @@ public final class Hub implements BrokerListener {
         this.broker = broker;
         this.skipWhenSlow = skipWhenSlow;
         this.budget = budget;
-        this.alloc = alloc;
         this.metrics = metrics;
         List<LoopOutbox> list = new ArrayList<>();
         for (EventExecutor e : loops) {
@@ -249,18 +246,17 @@ public final class Hub implements BrokerListener {
         }
     }
 
-    /** Copies {@code frame} once into a pooled buffer and queues a retained reference per loop with subscribers. */
+    /**
+     * Queues {@code frame} (not copied: each loop writes its wire bytes from it, see {@link LoopOutbox}) for every
+     * loop with subscribers of the topic.
+     */
     private void fanout(TopicEntry entry, byte[] frame, long received) {
-        ByteBuf buf = alloc.directBuffer(frame.length, frame.length).writeBytes(frame);
-        try {
-            for (int i = 0; i < outboxes.length; i++) {
-                if (entry.shardSizes.get(i) > 0) {
-                    loopBudgets[i].arrived(received);
-                    outboxes[i].offer(new Delivery(entry, buf.retain(), received));
-                }
+        Delivery d = new Delivery(entry, frame, received);
+        for (int i = 0; i < outboxes.length; i++) {
+            if (entry.shardSizes.get(i) > 0) {
+                loopBudgets[i].arrived(received);
+                outboxes[i].offer(d);
             }
-        } finally {
-            buf.release();
         }
     }
 

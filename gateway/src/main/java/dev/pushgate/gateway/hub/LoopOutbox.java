@@ -1,5 +1,6 @@
 package dev.pushgate.gateway.hub;
 
+import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -8,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,10 +42,13 @@ final class LoopOutbox implements Runnable {
     private final long writeDelayNanos;
     private final FanoutMetrics metrics;
     private final ArrayList<Subscriber> touched = new ArrayList<>();
-    private final WireFrames wireFrames;
+    /** Publications shed for waiting too long (fanout.max-queue-delay), per topic, not yet told. Loop only. */
+    private final HashMap<TopicEntry, Integer> shed = new HashMap<>();
     private final ByteBufAllocator alloc;
     /** The current publication prepared per {@link WireFormat} (by ordinal), built on first use; reset per delivery. */
     private final ByteBuf[] prepared = new ByteBuf[WireFormat.values().length];
+    /** The current publication's JSON: a view of the WebSocket frame's payload, valid while that is prepared. */
+    private ByteBuf payload;
     private final OutboundBudget budget;
     private final LoopBudget loopBudget;
     private long lastWarnNanos;
@@ -51,7 +57,6 @@ final class LoopOutbox implements Runnable {
 
     LoopOutbox(EventLoop loop, int index, int capacity, long writeDelayNanos, FanoutMetrics metrics,
                ByteBufAllocator alloc, OutboundBudget budget) {
-        this.wireFrames = new WireFrames(alloc);
         this.alloc = alloc;
         this.budget = budget;
         this.loopBudget = budget.loop(loop);
@@ -62,17 +67,15 @@ final class LoopOutbox implements Runnable {
         this.metrics = metrics;
     }
 
-    /** Queues a delivery from any thread; takes ownership of its frame. */
+    /** Queues a delivery from any thread (the delivery is shared read-only with the other loops). */
     void offer(Delivery d) {
-        int bytes = d.frame().readableBytes();
+        int bytes = d.frame().length;
         if (!budget.tryQueue(bytes)) {
-            d.frame().release();
             metrics.droppedNodeBudget();
             return;
         }
         if (!queue.offer(d)) {
             budget.dequeued(bytes);
-            d.frame().release();
             metrics.droppedQueueFull();
             return;
         }
@@ -91,15 +94,19 @@ final class LoopOutbox implements Runnable {
             int done = 0;
             Delivery d;
             while (done < MAX_PER_RUN && (d = queue.poll()) != null) {
-                budget.dequeued(d.frame().readableBytes());
+                budget.dequeued(d.frame().length);
                 done++;
                 if (loopBudget.expired(d.receivedNanos())) {
-                    d.frame().release();
                     metrics.droppedQueueDelay();
+                    shed.merge(d.entry(), 1, Integer::sum);
                     continue;
                 }
                 checkBudget();
-                deliver(d);
+                tellShed(d.entry(), d.receivedNanos());
+                deliver(d, true);
+            }
+            if (!shed.isEmpty() && queue.isEmpty()) {
+                tellAllShed();
             }
         } finally {
             try {
@@ -125,8 +132,33 @@ final class LoopOutbox implements Runnable {
         }
     }
 
-    /** Writes one publication to this loop's subscribers of its topic; never throws, always releases the frame. */
-    private void deliver(Delivery d) {
+    /** Writes one publication to this loop's subscribers of its topic; never throws, releases what it prepared. */
+    /**
+     * Before the first publication of {@code entry} delivered after some were shed: the subscribers on this loop are
+     * told how many they missed ({@code skipped}, the notice a slow consumer gets), so a page can re-read its state or
+     * recover with {@code since}. One notice per topic and loop, prepared once like any publication.
+     */
+    private void tellShed(TopicEntry entry, long receivedNanos) {
+        if (shed.isEmpty()) {
+            return;
+        }
+        Integer n = shed.remove(entry);
+        if (n != null) {
+            deliver(new Delivery(entry, ProtocolCodec.skipped(Map.of(entry.topic, n)), receivedNanos), false);
+        }
+    }
+
+    /** The queue is drained: tell every topic that shed and got nothing newer since. */
+    private void tellAllShed() {
+        long now = System.nanoTime();
+        var entries = new ArrayList<>(shed.keySet());
+        for (TopicEntry e : entries) {
+            tellShed(e, now);
+        }
+    }
+
+    /** Writes {@code d} to this loop's subscribers of its topic; {@code count}: a publication (not a notice). */
+    private void deliver(Delivery d, boolean count) {
         try {
             ArrayList<Subscriber> subs = d.entry().shards[index];
             if (subs == null || subs.isEmpty()) {
@@ -138,8 +170,8 @@ final class LoopOutbox implements Runnable {
                     written++;
                 }
             }
-            if (written > 0) {
-                metrics.delivered(written, (long) written * d.frame().readableBytes(),
+            if (written > 0 && count) {
+                metrics.delivered(written, (long) written * d.frame().length,
                         System.nanoTime() - d.receivedNanos());
             }
         } catch (Throwable t) {
@@ -151,15 +183,26 @@ final class LoopOutbox implements Runnable {
                     prepared[i] = null;
                 }
             }
-            d.frame().release();
+            payload = null;
         }
     }
 
-    /** The publication in {@code format}, built the first time a subscriber of that format asks for it. */
-    private ByteBuf prepared(WireFormat format, ByteBuf frame) {
+    /**
+     * The publication in {@code format}, built the first time a subscriber of that format asks for it. The WebSocket
+     * frame is always built first: its payload is {@link #payload}, what the other formats are made from.
+     */
+    private ByteBuf prepared(WireFormat format, byte[] frame) {
         ByteBuf p = prepared[format.ordinal()];
         if (p == null) {
-            p = format == WireFormat.WEBSOCKET ? wireFrames.encode(frame) : SseEvents.encode(alloc, frame);
+            if (payload == null) {
+                ByteBuf ws = WireFrames.encode(alloc, frame);
+                prepared[WireFormat.WEBSOCKET.ordinal()] = ws;
+                payload = ws.slice(WireFrames.headerLength(frame.length), frame.length);
+                if (format == WireFormat.WEBSOCKET) {
+                    return ws;
+                }
+            }
+            p = SseEvents.encode(alloc, payload);
             prepared[format.ordinal()] = p;
         }
         return p;
@@ -169,8 +212,12 @@ final class LoopOutbox implements Runnable {
     private boolean deliverTo(Subscriber s, Delivery d) {
         try {
             ByteBuf wire = prepared(s.format(), d.frame());
-            // The subscriber owns both duplicates from here on, whatever it does (see Subscriber#deliver).
-            if (!s.deliver(d.frame().retainedDuplicate(), wire.retainedDuplicate(), d.entry().topic,
+            // The subscriber owns both from here on, whatever it does (see Subscriber#deliver). Derived from the
+            // pooled frame itself (not from the payload view), so Netty hands out recycled derived buffers.
+            ByteBuf ws = prepared[WireFormat.WEBSOCKET.ordinal()];
+            int length = d.frame().length;
+            if (!s.deliver(ws.retainedSlice(ws.readableBytes() - length, length), wire.retainedDuplicate(),
+                    d.entry().topic,
                     d.entry().skipWhenSlow)) {
                 return false;
             }
@@ -227,8 +274,7 @@ final class LoopOutbox implements Runnable {
     void discard() {
         Delivery d;
         while ((d = queue.poll()) != null) {
-            budget.dequeued(d.frame().readableBytes());
-            d.frame().release();
+            budget.dequeued(d.frame().length);
         }
     }
 }

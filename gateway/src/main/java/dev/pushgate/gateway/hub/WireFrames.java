@@ -2,38 +2,37 @@ package dev.pushgate.gateway.hub;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 
 /**
- * Turns a {@code message} payload into the complete server WebSocket frame (header + payload) once per event loop,
- * with Netty's own frame encoder, so every uncompressed subscriber on the loop gets a duplicate of the same wire
- * bytes instead of its own frame object, header buffer and payload copy. Server frames are unmasked, so the bytes
- * are the same for every connection. Loop-confined (one per {@link LoopOutbox}).
+ * Writes a {@code message} payload as the complete server WebSocket frame (header + payload) once per event loop, so
+ * every uncompressed subscriber on the loop gets the same wire bytes instead of its own frame object, header buffer
+ * and payload copy. Server frames are unmasked, so the bytes are the same for every connection: a FIN text frame
+ * (RFC 6455 section 5.2) whose 2-, 4- or 10-byte header is computed here, no encoder pipeline involved. Stateless.
  */
 final class WireFrames {
-    private final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+    private static final int FIN_TEXT = 0x81;
 
-    WireFrames(ByteBufAllocator alloc) {
-        encoder.config().setAllocator(alloc);
+    private WireFrames() {
     }
 
-    /** The encoded frame for {@code payload} (not consumed); the caller releases the result. */
-    ByteBuf encode(ByteBuf payload) {
-        encoder.writeOutbound(new TextWebSocketFrame(payload.retainedDuplicate()));
-        ByteBuf first = encoder.readOutbound();
-        ByteBuf second = encoder.readOutbound();
-        if (second == null) {
-            return first;
+    /** Bytes of the header in front of a {@code payloadLength}-byte unmasked frame. */
+    static int headerLength(int payloadLength) {
+        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    }
+
+    /** The encoded frame for {@code payload} in one new pooled direct buffer; the caller releases it. */
+    static ByteBuf encode(ByteBufAllocator alloc, byte[] payload) {
+        int n = payload.length;
+        int size = headerLength(n) + n;
+        ByteBuf out = alloc.directBuffer(size, size);
+        out.writeByte(FIN_TEXT);
+        if (n < 126) {
+            out.writeByte(n);
+        } else if (n <= 0xFFFF) {
+            out.writeByte(126).writeShort(n);
+        } else {
+            out.writeByte(127).writeLong(n);
         }
-        try {
-            // Large payloads come out as header + payload; keep them together as one buffer without copying.
-            return encoder.alloc().compositeDirectBuffer(2).addComponents(true, first, second);
-        } catch (Throwable t) {
-            first.release();
-            second.release();
-            throw t;
-        }
+        return out.writeBytes(payload);
     }
 }

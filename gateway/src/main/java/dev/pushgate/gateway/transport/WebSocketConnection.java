@@ -45,24 +45,33 @@ final class WebSocketConnection implements Transport, Subscriber {
     private CloseCode closeSent;
     private final SlowConsumerPolicy slow;
     private final OutboundAccount account;
+    /** Fan-out frames written below the encoder, corked per batch (null without a frame encoder to write below). */
+    private final CorkedWrites corked;
 
     /**
      * @param compressionMinSize outgoing frames at least this large are compressed when deflate was negotiated
+     * @param corkThreshold      fan-out frames smaller than this are copied into one buffer per batch (ADR 0017)
+     * @param flushBytes         a batch flushes the socket once this many bytes were written since the last flush
      */
     WebSocketConnection(ChannelHandlerContext ctx, String id, GatewayMetrics metrics, long slowGraceNanos,
-                        int compressionMinSize, OutboundBudget budget) {
+                        int compressionMinSize, OutboundBudget budget, int corkThreshold, int flushBytes) {
         this.ctx = ctx;
         // The frame encoder Netty installed at the handshake; writes from its context skip it (and any extension
         // encoder above it), so they must already be complete frames.
         this.rawWrites = ctx.pipeline().context(WebSocket08FrameEncoder.class);
         boolean deflate = ctx.pipeline().get(WebSocketExtensionEncoder.class) != null;
         this.compressionFrom = deflate ? compressionMinSize : -1;
+        this.corked = rawWrites == null ? null : new CorkedWrites(rawWrites, corkThreshold, flushBytes);
         this.id = id;
         Channel ch = ctx.channel();
         this.slow = new SlowConsumerPolicy(new Socket(), id, metrics, SlowConsumerPolicy.WhenBehind.SKIP_OR_CLOSE,
                 Duration.ofNanos(slowGraceNanos), budget.loop(ch.eventLoop()));
         this.account = slow.account();
-        ch.closeFuture().addListener(f -> slow.closed());
+        ch.closeFuture().addListener(f -> {
+            // A closed channel releases what it is given: nothing corked stays behind.
+            uncork();
+            slow.closed();
+        });
     }
 
     /** Bytes written to the channel and not yet taken by the socket (Netty's count for writability). */
@@ -71,11 +80,23 @@ final class WebSocketConnection implements Transport, Subscriber {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
+    private long corkedBytes() {
+        return corked == null ? 0 : corked.pending();
+    }
+
+    /** Every write that does not go through {@link #corked} first writes what is corked, so frames stay in order. */
+    private void uncork() {
+        if (corked != null) {
+            corked.drain();
+        }
+    }
+
     @Override
     public void send(byte[] frame) {
         if (closeSent != null || !ctx.channel().isActive()) {
             return;
         }
+        uncork();
         ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
         account.update();
     }
@@ -87,6 +108,7 @@ final class WebSocketConnection implements Transport, Subscriber {
         }
         closeSent = code;
         log.debug("closing connection: id={} code={}", id, code.code());
+        uncork();
         ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
         // Wait briefly for the client's Close; a peer that never answers is cut off.
         ctx.executor().schedule(() -> {
@@ -101,6 +123,7 @@ final class WebSocketConnection implements Transport, Subscriber {
             return;
         }
         closeSent = code;
+        uncork();
         ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -136,12 +159,15 @@ final class WebSocketConnection implements Transport, Subscriber {
             wire.release();
             return false;
         }
-        if (rawWrites != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
-            // Not compressed for this connection: the shared wire bytes go straight below the frame encoder.
+        if (corked != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
+            // Not compressed for this connection: the shared wire bytes go below the frame encoder, corked.
             frame.release();
-            rawWrites.write(wire, rawWrites.voidPromise());
+            if (corked.write(wire)) {
+                flush();
+            }
         } else {
             wire.release();
+            uncork();
             ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
         }
         return true;
@@ -155,7 +181,13 @@ final class WebSocketConnection implements Transport, Subscriber {
 
     @Override
     public void flush() {
-        ctx.flush();
+        if (corked != null) {
+            corked.flushed();
+            // From the encoder's context: no handler above it holds writes back, so the walk past them is saved.
+            rawWrites.flush();
+        } else {
+            ctx.flush();
+        }
         account.update();
     }
 
@@ -183,16 +215,18 @@ final class WebSocketConnection implements Transport, Subscriber {
 
         @Override
         public long pendingBytes() {
-            return WebSocketConnection.pendingBytes(ctx.channel());
+            return WebSocketConnection.pendingBytes(ctx.channel()) + corkedBytes();
         }
 
         @Override
         public void writeNotice(byte[] frame) {
+            uncork();
             ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
         }
 
         @Override
         public void flush() {
+            uncork();
             ctx.flush();
         }
 

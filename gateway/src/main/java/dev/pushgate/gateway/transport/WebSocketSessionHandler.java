@@ -64,7 +64,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             onUpgrade.accept(ctx);
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
-                    config.ws().compressionMinSize(), budget);
+                    config.ws().compressionMinSize(), budget, config.fanout().corkThreshold(),
+                    config.fanout().flushBytes());
             session = new Session(id, connection, connection, services);
             // hasAttr first: attr() would add an (empty) attribute to every connection that came without a token.
             var claims = ctx.channel().hasAttr(HttpRouter.CLAIMS) ? ctx.channel().attr(HttpRouter.CLAIMS).getAndSet(null)

@@ -88,6 +88,9 @@ class QueueDelayTest {
         assertTrue(budget.inUse() > 0, "the queued publications count against the node budget");
         release.countDown();
 
+        // First the subscriber is told what it missed (once, before the topic's next message), then the fresh ones.
+        String notice = sub.frames.poll(5, TimeUnit.SECONDS);
+        assertEquals("{\"op\":\"skipped\",\"topics\":{\"t\":" + old + "}}", notice);
         List<String> got = new ArrayList<>();
         for (int i = 0; i < fresh; i++) {
             String frame = sub.frames.poll(5, TimeUnit.SECONDS);
