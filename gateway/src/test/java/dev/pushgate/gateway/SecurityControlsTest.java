@@ -81,6 +81,11 @@ class SecurityControlsTest {
             assertEquals(200, preflight.statusCode());
             assertEquals("https://app.example.com",
                     preflight.headers().firstValue("access-control-allow-origin").orElse(null));
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(TestGateways.httpUrl(g) + "/healthz"))
+                    .header("Origin", "https://app.example.com").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("retry-after", health.headers().firstValue("access-control-expose-headers")
+                    .orElse("").toLowerCase(java.util.Locale.ROOT), "a page can read Retry-After of a 429");
         }
     }
 

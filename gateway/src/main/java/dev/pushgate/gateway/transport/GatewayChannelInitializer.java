@@ -206,6 +206,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 : CorsConfigBuilder.forOrigins(origins.allowed().toArray(new String[0]));
         return b.allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
                 .allowedRequestHeaders(HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_TYPE)
+                // A page told 429 by /api/client/publish may read when to try again.
+                .exposeHeaders(HttpHeaderNames.RETRY_AFTER)
                 .maxAge(600)
                 .build();
     }
