@@ -20,9 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,12 +63,12 @@ class FanoutFaultIsolationTest {
     @Test
     void aThrowingSubscriberDoesNotStopTheLoopOrLeak() throws Exception {
         EventLoop loop = group.next();
-        Recording before = new Recording(loop);
+        RecordingSubscriber before = new RecordingSubscriber(loop);
         Throwing bad = new Throwing(loop, false);
         Throwing badFlush = new Throwing(loop, true);
-        Recording after = new Recording(loop);
+        RecordingSubscriber after = new RecordingSubscriber(loop);
         subscribe("t", before, bad, badFlush, after);
-        Recording other = new Recording(loop);
+        RecordingSubscriber other = new RecordingSubscriber(loop);
         subscribe("u", other);
 
         int n = 50;
@@ -78,7 +76,7 @@ class FanoutFaultIsolationTest {
             hub.onPublication("t", -1, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
             hub.onPublication("u", -1, null, ("{\"j\":" + i + "}").getBytes(StandardCharsets.UTF_8));
         }
-        for (Recording r : List.of(before, after)) {
+        for (RecordingSubscriber r : List.of(before, after)) {
             for (int i = 0; i < n; i++) {
                 String frame = r.frames.poll(5, TimeUnit.SECONDS);
                 assertNotNull(frame, "publication " + i + " did not arrive after a subscriber threw");
@@ -107,7 +105,7 @@ class FanoutFaultIsolationTest {
         hub = new Hub(broker, group, alloc, 1024, 0, metrics, t -> false,
                 new OutboundBudget(64L << 20, group, 1 << 18));
         broker.start(hub);
-        Recording r = new Recording(group.next());
+        RecordingSubscriber r = new RecordingSubscriber(group.next());
         subscribe("t", r);
         alloc.failOnLoop = true;
         for (int i = 0; i < 5; i++) {
@@ -153,49 +151,8 @@ class FanoutFaultIsolationTest {
         }
     }
 
-    /** A well-behaved subscriber: keeps the payload text, releases both buffers. */
-    private static class Recording implements Subscriber {
-        final EventLoop loop;
-        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        boolean pending;
-
-        Recording(EventLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public EventLoop eventLoop() {
-            return loop;
-        }
-
-        @Override
-        public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-            try {
-                frames.add(frame.toString(StandardCharsets.UTF_8));
-                return true;
-            } finally {
-                frame.release();
-                wire.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public boolean flushPending() {
-            return pending;
-        }
-
-        @Override
-        public void flushPending(boolean p) {
-            pending = p;
-        }
-    }
-
     /** A subscriber with a bug: its deliver (or its flush) throws; it still releases what it owns. */
-    private static final class Throwing extends Recording {
+    private static final class Throwing extends RecordingSubscriber {
         final AtomicInteger calls = new AtomicInteger();
         final boolean inFlush;
 

@@ -2,7 +2,6 @@ package dev.pushgate.gateway.hub;
 
 import dev.pushgate.gateway.broker.InMemoryBroker;
 import dev.pushgate.gateway.testing.Await;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -16,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,7 +59,7 @@ class QueueDelayTest {
     @Test
     void aBlockedLoopDropsWhatWaitedTooLongAndDeliversTheRest() throws Exception {
         EventLoop loop = group.next();
-        Recording sub = new Recording(loop);
+        RecordingSubscriber sub = new RecordingSubscriber(loop);
         subscribe("t", sub);
 
         CountDownLatch release = new CountDownLatch(1);
@@ -112,7 +109,7 @@ class QueueDelayTest {
     @Test
     void aLoopThatOnlyStalledDeliversWhatItHolds() throws Exception {
         EventLoop loop = group.next();
-        Recording sub = new Recording(loop);
+        RecordingSubscriber sub = new RecordingSubscriber(loop);
         subscribe("t", sub);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch blocked = new CountDownLatch(1);
@@ -144,7 +141,7 @@ class QueueDelayTest {
         InMemoryBroker broker = new InMemoryBroker();
         hub = new Hub(broker, group, PooledByteBufAllocator.DEFAULT, 1024, 0, metrics, t -> false, budget);
         broker.start(hub);
-        Recording sub = new Recording(group.next());
+        RecordingSubscriber sub = new RecordingSubscriber(group.next());
         subscribe("t", sub);
         publish("a");
         clock.addAndGet(TimeUnit.SECONDS.toNanos(60));
@@ -168,46 +165,6 @@ class QueueDelayTest {
             }
         }));
         done.get(5, TimeUnit.SECONDS);
-    }
-
-    private static final class Recording implements Subscriber {
-        final EventLoop loop;
-        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        boolean pending;
-
-        Recording(EventLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public EventLoop eventLoop() {
-            return loop;
-        }
-
-        @Override
-        public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-            try {
-                frames.add(frame.toString(StandardCharsets.UTF_8));
-                return true;
-            } finally {
-                frame.release();
-                wire.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public boolean flushPending() {
-            return pending;
-        }
-
-        @Override
-        public void flushPending(boolean p) {
-            pending = p;
-        }
     }
 
     private static final class Counting implements FanoutMetrics {
