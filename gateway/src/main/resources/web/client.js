@@ -410,26 +410,45 @@
 
   /**
    * Asks `url` over HTTP what went wrong. A readable answer gives its status; a CORS failure of a server that does
-   * answer (a no-cors request goes through) means it does not accept this page's origin; both failing means the
-   * network or the gateway is down.
+   * answer (a no-cors request goes through, and a second CORS request fails again) means it does not accept this
+   * page's origin; a failure otherwise means the network or the gateway is down. The second CORS request is there
+   * because a gateway restarting on the same port can be down for the first request and up for the second: that is
+   * not a refusal, and taking it for one would stop the page for good.
    */
   function probe(fetchFn, url) {
     if (!fetchFn) {
       return Promise.resolve({ verdict: 'reachable', status: 0 });
     }
-    const abort = typeof AbortController !== 'undefined' ? new AbortController() : null;
-    const init = { cache: 'no-store', credentials: 'omit', signal: abort ? abort.signal : undefined };
-    return fetchFn(url, Object.assign({ mode: 'cors' }, init)).then((res) => {
-      if (abort) {
-        abort.abort(); // an SSE endpoint would go on streaming
-      }
-      return { verdict: res.status === 426 ? 'reachable' : classify(res.status), status: res.status };
-    }, () => fetchFn(url, Object.assign({ mode: 'no-cors' }, init)).then(() => {
-      if (abort) {
-        abort.abort();
-      }
-      return { verdict: 'refused', status: 0 };
-    }, () => ({ verdict: 'unreachable', status: 0 })));
+    const unreachable = () => ({ verdict: 'unreachable', status: 0 });
+    const ask = (mode) => {
+      const abort = typeof AbortController !== 'undefined' ? new AbortController() : null;
+      const init = { mode: mode, cache: 'no-store', credentials: 'omit', signal: abort ? abort.signal : undefined };
+      return fetchFn(url, init).then((res) => {
+        if (abort) {
+          abort.abort(); // an SSE endpoint would go on streaming
+        }
+        return res;
+      });
+    };
+    const answered = (res) => ({ verdict: res.status === 426 ? 'reachable' : classify(res.status), status: res.status });
+    if (sameOrigin(url)) {
+      return ask('cors').then(answered, unreachable); // CORS does not apply: a failure is the network
+    }
+    return ask('cors').then(answered,
+      () => ask('no-cors').then(
+        () => ask('cors').then(answered, () => ({ verdict: 'refused', status: 0 })),
+        unreachable));
+  }
+
+  function sameOrigin(url) {
+    if (typeof location === 'undefined' || typeof URL !== 'function') {
+      return false;
+    }
+    try {
+      return new URL(url, location.href).origin === location.origin;
+    } catch (e) {
+      return false;
+    }
   }
 
   Client.prototype._fetch = function () {

@@ -309,6 +309,42 @@ class ClientJsTest {
     }
 
     @Test
+    void aGatewayThatComesBackBetweenTheProbesIsNotTakenForARefusal() {
+        // Restart on the same port: the CORS probe finds it down, the no-cors one up. A second CORS probe reads 426.
+        page.evaluate("""
+                window.answers = [null, {status: 0, body: {}}, {status: 426, body: {}}];
+                window.httpAnswers = () => answers.length ? answers.shift() : {status: 426, body: {}};
+                window.client = makeClient({transport: 'websocket', fetch: fakeFetch});
+                client.subscribe('a', () => {});
+                client.connect();
+                window.first = sock();
+                sock().serverClose(1006);
+                """);
+        page.waitFor("sock() !== first", WAIT);
+        assertEquals("cors,no-cors,cors", page.evaluate("requests.map(r => r.mode).join()", String.class));
+        assertEquals(0L, page.evaluate("events.filter(e => e.event === 'error').length", Long.class), "not refused");
+        page.evaluate("sock().accept(); null");
+        assertEquals("connected", page.evaluate("client.state", String.class));
+    }
+
+    @Test
+    void aCorsRefusalOfAnAnsweringGatewayIsTerminal() {
+        page.evaluate("""
+                window.httpAnswers = (url, init) => init.mode === 'no-cors' ? {status: 0, body: {}} : null;
+                window.client = makeClient({transport: 'websocket', fetch: fakeFetch});
+                track('sub', client.subscribe('a', () => {}));
+                client.connect();
+                sock().serverClose(1006);
+                """);
+        page.waitFor("client.state === 'closed'", WAIT);
+        assertEquals("cors,no-cors,cors", page.evaluate("requests.map(r => r.mode).join()", String.class));
+        assertEquals("forbidden", page.evaluate("events.find(e => e.event === 'error').code", String.class));
+        assertEquals(1L, page.evaluate("events.filter(e => e.event === 'connecting').length", Long.class));
+        page.waitFor("outcomes.sub", WAIT);
+        assertEquals("closed", page.evaluate("outcomes.sub.code", String.class));
+    }
+
+    @Test
     void ownCloseSendsNormalClosureAndDoesNotReconnect() {
         page.evaluate("""
                 window.client = makeClient();
