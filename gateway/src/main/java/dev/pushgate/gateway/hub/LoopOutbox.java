@@ -160,7 +160,7 @@ final class LoopOutbox implements Runnable {
     /** Writes {@code d} to this loop's subscribers of its topic; {@code count}: a publication (not a notice). */
     private void deliver(Delivery d, boolean count) {
         try {
-            ArrayList<Subscriber> subs = d.entry().shards[index];
+            ArrayList<Subscription> subs = d.entry().shards[index];
             if (subs == null || subs.isEmpty()) {
                 return;
             }

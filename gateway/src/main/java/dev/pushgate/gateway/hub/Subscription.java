@@ -44,6 +44,8 @@ public final class Subscription implements Subscriber {
     }
 
     final TopicEntry entry;
+    /** Index in the topic's list for this loop ({@link TopicEntry}); -1 when not in it. Loop-confined. */
+    int slot = -1;
     private final Subscriber target;
     private final long generation;
     private final byte[] seqPrefix;

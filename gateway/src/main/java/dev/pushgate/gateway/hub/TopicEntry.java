@@ -17,7 +17,7 @@ final class TopicEntry {
     final String topic;
     /** The namespace's slow-consumer policy, resolved once per topic rather than per delivery. */
     final boolean skipWhenSlow;
-    final ArrayList<Subscriber>[] shards;
+    final ArrayList<Subscription>[] shards;
     final AtomicIntegerArray shardSizes;
     /**
      * Completes when the broker subscription of this topic is active and its position was read (or not given).
@@ -38,30 +38,35 @@ final class TopicEntry {
         this.shardSizes = new AtomicIntegerArray(loops);
     }
 
-    /** Adds on the owning loop. */
-    void add(int loop, Subscriber s) {
-        ArrayList<Subscriber> list = shards[loop];
+    /** Adds on the owning loop; the subscription remembers its slot so removing it needs no search. */
+    void add(int loop, Subscription s) {
+        ArrayList<Subscription> list = shards[loop];
         if (list == null) {
             list = new ArrayList<>(4);
             shards[loop] = list;
         }
+        s.slot = list.size();
         list.add(s);
         shardSizes.lazySet(loop, list.size());
     }
 
-    /** Removes on the owning loop (swap with the last element; order among subscribers does not matter). */
-    boolean remove(int loop, Subscriber s) {
-        ArrayList<Subscriber> list = shards[loop];
-        if (list == null) {
-            return false;
-        }
-        int i = list.indexOf(s);
-        if (i < 0) {
+    /**
+     * Removes on the owning loop in constant time: the last subscription takes the removed one's slot (order among
+     * subscribers does not matter). Closing every subscriber of a topic of 10,000 stays linear, not quadratic.
+     */
+    boolean remove(int loop, Subscription s) {
+        ArrayList<Subscription> list = shards[loop];
+        int i = s.slot;
+        if (list == null || i < 0 || i >= list.size() || list.get(i) != s) {
             return false;
         }
         int last = list.size() - 1;
-        list.set(i, list.get(last));
-        list.remove(last);
+        Subscription moved = list.remove(last);
+        if (i != last) {
+            list.set(i, moved);
+            moved.slot = i;
+        }
+        s.slot = -1;
         shardSizes.lazySet(loop, list.size());
         return true;
     }
