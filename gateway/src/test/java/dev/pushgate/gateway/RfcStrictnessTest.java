@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RfcStrictnessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    private static final Duration WAIT = Duration.ofSeconds(5);
     private static Gateway gateway;
 
     @BeforeAll
@@ -147,6 +148,31 @@ class RfcStrictnessTest {
         try (RawWebSocket ws = open()) {
             ws.sendFrame(0x88, closePayload(code, "bye".getBytes(StandardCharsets.UTF_8)));
             assertOneCloseThenEnd(ws, code);
+        }
+    }
+
+    @Test
+    void framesSentWithTheUpgradeRequestAreNotLost() throws Exception {
+        // A client that does not wait for the 101 (RFC 6455 4.1 says it should): its frames arrive in the same read.
+        try (RawWebSocket ws = RawWebSocket.withEarlyFrames(gateway.port(), "/ws",
+                "{\"op\":\"ping\",\"id\":1}", "{\"op\":\"subscribe\",\"id\":2,\"topic\":\"news.early\"}")) {
+            assertEquals("connected", JSON.readTree(ws.readFrame(WAIT).text()).path("op").asText());
+            assertEquals(1, JSON.readTree(ws.readFrame(WAIT).text()).path("id").asInt(), "the ping's pong");
+            var ack = JSON.readTree(ws.readFrame(WAIT).text());
+            assertEquals("ack", ack.path("op").asText(), ack.toString());
+            assertEquals(2, ack.path("id").asInt(), ack.toString());
+        }
+        try (RawWebSocket echo = RawWebSocket.withEarlyFrames(gateway.port(), "/ws/echo", "early")) {
+            assertEquals("early", echo.readFrame(WAIT).text());
+        }
+    }
+
+    @Test
+    void anHttpRequestPipelinedBehindTheUpgradeIsAFramingError() throws Exception {
+        byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (RawWebSocket ws = RawWebSocket.withEarlyBytes(gateway.port(), "/ws", request)) {
+            assertEquals("connected", JSON.readTree(ws.readFrame(WAIT).text()).path("op").asText());
+            assertOneCloseThenEnd(ws, 1002);
         }
     }
 

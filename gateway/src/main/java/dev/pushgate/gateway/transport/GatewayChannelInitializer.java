@@ -176,6 +176,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
      */
     private void upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
+        // The guard first: removing the gate passes on the bytes it holds (frames sent with the upgrade request).
+        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_GUARD, new FrameGuardHandler(heartbeats));
         p.remove(HandlerNames.HTTP_IDLE);
         p.remove(HandlerNames.HTTP_TIMEOUT);
         p.remove(HandlerNames.HTTP_GATE);
@@ -187,7 +189,6 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
             p.remove(HandlerNames.CORS);
         }
         forget(ctx.channel().attr(HANDSHAKER));
-        p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_GUARD, new FrameGuardHandler(heartbeats));
     }
 
     /**

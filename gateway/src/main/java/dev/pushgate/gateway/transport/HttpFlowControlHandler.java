@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -24,12 +25,13 @@ import java.util.ArrayDeque;
  * connection.
  * <p>
  * Two handlers: this one right behind the HTTP codec, and its {@link #gate()} right in front of it. Auto-read is
- * off while they are in the pipeline. The gate hands the codec the bytes already read in slices of
- * {@value #SLICE} bytes and holds the rest while a request is in flight, so the codec never decodes far ahead (at
- * most a slice's worth of pipelined requests, which wait here and stay under the codec's own pipelining limit).
+ * off while they are in the pipeline. The gate hands the codec the bytes already read in pieces of at most
+ * {@value #SLICE} bytes that end where a request head ends, and holds the rest while a request is in flight, so the
+ * codec never decodes past the request it is on (pipelined requests wait here as bytes).
  * Read-complete events go on only after reads that brought bytes, so the handlers behind can take one as input.
  * Both are removed after a WebSocket upgrade: auto-read is on again, bytes the gate still holds go on to the
- * WebSocket decoder, and HTTP objects still waiting here (requests pipelined behind the upgrade) are released.
+ * WebSocket decoder (frames a client sent with its upgrade request; requests pipelined behind it are not HTTP to
+ * the WebSocket decoder, which closes with 1002).
  * Per channel; event loop only.
  */
 final class HttpFlowControlHandler extends ChannelDuplexHandler {
@@ -189,9 +191,39 @@ final class HttpFlowControlHandler extends ChannelDuplexHandler {
         /** Bytes went to the codec since the last read-complete. */
         boolean fed;
 
+        /** Bytes of the current line so far, CR not counted (carried across pieces and reads). */
+        private int lineBytes;
+        /** Stops at the LF that ends an HTTP head (an empty line), counting up to it. */
+        private int pieceEnd;
+        private final ByteProcessor headEnd = c -> {
+            pieceEnd++;
+            if (c == '\n') {
+                boolean empty = lineBytes == 0;
+                lineBytes = 0;
+                return !empty;
+            }
+            if (c != '\r') {
+                lineBytes++;
+            }
+            return true;
+        };
+
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             this.ctx = ctx;
+        }
+
+        /**
+         * How many of the next {@code max} bytes go to the codec as one piece: up to the end of a request head if one
+         * ends among them. The codec then never holds bytes past a head: what follows an upgrade request (frames a
+         * client sent before the 101, against RFC 6455 4.1 but seen in the wild) stays here and goes to the WebSocket
+         * decoder, and each pipelined request is decoded only when the one before it was answered. Bodies may be cut
+         * at an empty line too; the codec does not mind where its input is cut.
+         */
+        private int pieceLength(ByteBuf b, int max) {
+            pieceEnd = 0;
+            b.forEachByte(b.readerIndex(), max, headEnd);
+            return pieceEnd;
         }
 
         @Override
@@ -235,7 +267,7 @@ final class HttpFlowControlHandler extends ChannelDuplexHandler {
             try {
                 while (!held.isEmpty() && acceptsBytes()) {
                     ByteBuf b = held.peek();
-                    ByteBuf slice = b.readRetainedSlice(Math.min(SLICE, b.readableBytes()));
+                    ByteBuf slice = b.readRetainedSlice(pieceLength(b, Math.min(SLICE, b.readableBytes())));
                     if (!b.isReadable()) {
                         held.poll().release();
                     }

@@ -61,7 +61,6 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
-            onUpgrade.accept(ctx);
             String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             connection = new WebSocketConnection(ctx, id, services.metrics(), config.outbound().slowGrace().toNanos(),
                     config.ws().compressionMinSize(), budget, config.fanout().corkThreshold(),
@@ -82,6 +81,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             if (!echo) {
                 connection.send(ProtocolCodec.connected(id, config.nodeId(), config.heartbeat().interval().toSeconds()));
             }
+            // Last: trimming the pipeline hands on bytes read with the upgrade request, which need the session.
+            onUpgrade.accept(ctx);
         } else if (evt == FrameGuardHandler.RSV_VIOLATION && connection != null) {
             log.debug("protocol violation: id={} reason=rsv bits", session.id());
             connection.fail(CloseCode.PROTOCOL_ERROR);

@@ -36,7 +36,29 @@ public final class RawWebSocket implements AutoCloseable {
         this(port, path, receiveBuffer, "");
     }
 
+    /**
+     * Sends the upgrade request and {@code earlyTexts} as final text frames in one write, before the 101 arrives (a
+     * client that does not wait for the handshake, against RFC 6455 section 4.1; the server must not lose them).
+     */
+    public static RawWebSocket withEarlyFrames(int port, String path, String... earlyTexts) throws IOException {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (String t : earlyTexts) {
+            frames.write(frame(0x81, t.getBytes(StandardCharsets.UTF_8)));
+        }
+        return withEarlyBytes(port, path, frames.toByteArray());
+    }
+
+    /** Sends the upgrade request and {@code early} (any bytes) in one write, before the 101 arrives. */
+    public static RawWebSocket withEarlyBytes(int port, String path, byte[] early) throws IOException {
+        return new RawWebSocket(port, path, 0, "", early);
+    }
+
     private RawWebSocket(int port, String path, int receiveBuffer, String extraHeaders) throws IOException {
+        this(port, path, receiveBuffer, extraHeaders, new byte[0]);
+    }
+
+    private RawWebSocket(int port, String path, int receiveBuffer, String extraHeaders, byte[] early)
+            throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -49,7 +71,10 @@ public final class RawWebSocket implements AutoCloseable {
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
                 + Base64.getEncoder().encodeToString(key) + "\r\n" + extraHeaders + "\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.write(request.getBytes(StandardCharsets.US_ASCII));
+        first.write(early);
+        out.write(first.toByteArray());
         out.flush();
         handshake = readHeaders();
         String status = handshake.substring(0, handshake.indexOf("\r\n"));
