@@ -2,7 +2,6 @@ package dev.pushgate.gateway.api;
 
 import dev.pushgate.gateway.auth.ApiKeys;
 import dev.pushgate.gateway.broker.Broker;
-import dev.pushgate.gateway.broker.BrokerUnavailableException;
 import dev.pushgate.gateway.broker.HistoryPolicy;
 import dev.pushgate.gateway.broker.HistoryResult;
 import dev.pushgate.gateway.broker.Publication;
@@ -10,13 +9,10 @@ import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.ProtocolCodec;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -28,7 +24,6 @@ import java.util.function.Function;
  * Errors: 401 bad key (or one without the {@code history} scope), 400 missing or bad parameter, 503 layer down.
  */
 public final class HistoryEndpoint implements HttpEndpoint {
-    private static final Logger log = LoggerFactory.getLogger(HistoryEndpoint.class);
     /** The most publications one answer carries. */
     static final int MAX_LIMIT = 10_000;
 
@@ -80,13 +75,7 @@ public final class HistoryEndpoint implements HttpEndpoint {
                 ex.json(HttpResponseStatus.OK, body(topic, r, since >= 0 ? r.complete() : null));
                 return;
             }
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof BrokerUnavailableException) {
-                ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, "history unavailable, try again");
-            } else {
-                log.warn("history query failed: topic={}", topic, cause);
-                ex.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "history query failed");
-            }
+            ex.layerReadFailed("history", topic, err);
         });
     }
 

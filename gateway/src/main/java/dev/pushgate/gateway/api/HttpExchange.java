@@ -1,5 +1,6 @@
 package dev.pushgate.gateway.api;
 
+import dev.pushgate.gateway.broker.BrokerUnavailableException;
 import dev.pushgate.gateway.metrics.GatewayMetrics;
 import dev.pushgate.protocol.ErrorCode;
 import dev.pushgate.protocol.Topics;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
 
 /**
  * One HTTP request and its single answer. Owns the request (released when answered) and counts the answer in the
@@ -31,6 +33,7 @@ import java.nio.charset.StandardCharsets;
  * callback, it hops back there.
  */
 public final class HttpExchange {
+    private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
     private static final Logger access = LoggerFactory.getLogger("pushgate.access");
 
     private final ChannelHandlerContext ctx;
@@ -136,6 +139,20 @@ public final class HttpExchange {
     public void error(HttpResponseStatus status, ErrorCode code, String message) {
         String body = "{\"error\":{\"code\":\"" + code.wire() + "\",\"message\":" + ProtocolCodec.quote(message) + "}}";
         json(status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Answers a failed channel-layer read of {@code what} ("history", "presence"): 503 {@code unavailable} when the
+     * layer is down (the client may retry), else 500 {@code internal}, logged here and with no detail for the client.
+     */
+    public void layerReadFailed(String what, String topic, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof BrokerUnavailableException) {
+            error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, what + " unavailable, try again");
+        } else {
+            log.warn("channel layer read failed: what={} topic={}", what, topic, cause);
+            error(HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, what + " query failed");
+        }
     }
 
     /** Answers with any content type. Takes ownership of {@code body}. */

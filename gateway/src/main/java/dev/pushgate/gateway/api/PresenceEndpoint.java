@@ -1,7 +1,6 @@
 package dev.pushgate.gateway.api;
 
 import dev.pushgate.gateway.auth.ApiKeys;
-import dev.pushgate.gateway.broker.BrokerUnavailableException;
 import dev.pushgate.gateway.presence.PresenceMember;
 import dev.pushgate.gateway.presence.PresenceService;
 import dev.pushgate.protocol.ErrorCode;
@@ -9,14 +8,11 @@ import dev.pushgate.protocol.ProtocolCodec;
 import dev.pushgate.protocol.Topics;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code GET /api/presence?topic=chat.lobby}: who is subscribed to a topic on every node, answered
@@ -25,7 +21,6 @@ import java.util.concurrent.CompletionException;
  * channel layer down.
  */
 public final class PresenceEndpoint implements HttpEndpoint {
-    private static final Logger log = LoggerFactory.getLogger(PresenceEndpoint.class);
 
     private final ApiKeys keys;
     private final PresenceService presence;
@@ -66,14 +61,7 @@ public final class PresenceEndpoint implements HttpEndpoint {
                 ex.json(HttpResponseStatus.OK, body(topic, members));
                 return;
             }
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof BrokerUnavailableException) {
-                ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE,
-                        "presence unavailable, try again");
-            } else {
-                log.warn("presence query failed: topic={}", topic, cause);
-                ex.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "presence query failed");
-            }
+            ex.layerReadFailed("presence", topic, err);
         });
     }
 
