@@ -45,22 +45,6 @@ REDIS_PORT="${REDIS_PORT:-6379}"
 read -r -a GW_PORT_LIST <<< "${GW_PORTS:-8080 8081}"
 read -r -a PEER_PORT_LIST <<< "${PEER_PORTS:-3000 3001}"
 read -r -a UWS_PORT_LIST <<< "${UWS_PORTS:-3100 3101}"
-JVM_OPTIONS="${JVM_OPTIONS-$ROOT/deploy/jvm.options}"
-if [ -n "$JVM_OPTIONS" ] && [ ! -f "$JVM_OPTIONS" ]; then
-  echo "run-comparison: JVM_OPTIONS file $JVM_OPTIONS not found" >&2; exit 1
-fi
-if [ -z "${PIN:-}" ]; then
-  PIN=$([ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1 && echo 1 || echo 0)
-fi
-SERVER_CPUS="${SERVER_CPUS:-0}"
-BENCH_CPUS="${BENCH_CPUS:-1}"
-# command prefixes pinning to the server's / the load generator's cores (taskset execs, so $! stays the server's pid)
-ON_SERVER=()
-ON_BENCH=()
-if [ "$PIN" = 1 ]; then
-  ON_SERVER=(taskset -c "$SERVER_CPUS")
-  ON_BENCH=(taskset -c "$BENCH_CPUS")
-fi
 side_selected() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 API_KEY="${API_KEY:-bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
 ONLY="${ONLY:-}"
@@ -69,17 +53,9 @@ LOG_DIR="${LOG_DIR:-$ROOT/bench/target/comparison-$(date +%Y%m%d-%H%M%S)}"
 TOPIC="bench.t"
 mkdir -p "$LOG_DIR"
 
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]:-}"; do
-    [ -n "$pid" ] && stop_pid "$pid"
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "== $*" >&2; }
+SCRIPT=run-comparison
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # Waits up to QUIET_WAIT seconds for a quieter machine, then records the load average next to the results.
 note_load() {
@@ -92,33 +68,6 @@ note_load() {
   echo "$side $(date +%H:%M:%S) waited=${waited}s loadavg=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$LOG_DIR/load.txt"
 }
 
-stop_pid() {
-  local pid="$1" i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_port() {
-  local port="$1" pid="$2" name="$3" i
-  for i in $(seq 1 300); do
-    if port_open "$port"; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "run-comparison: $name exited before listening on $port; see $LOG_DIR" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
-  echo "run-comparison: $name not listening on $port after 30 s; see $LOG_DIR" >&2
-  return 1
-}
-
 # ---- prerequisites --------------------------------------------------------------------------------------------
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
@@ -129,10 +78,7 @@ if ! command -v redis-server >/dev/null 2>&1; then
   fi
 fi
 command -v node >/dev/null 2>&1 || { echo "run-comparison: node is missing" >&2; exit 1; }
-if [ ! -f bench/target/bench.jar ] || [ ! -f gateway/target/gateway.jar ]; then
-  log "building jars"
-  ./mvnw -q -B -DskipTests package
-fi
+ensure_jars
 for peer in socketio uws; do
   if side_selected "$peer" && [ ! -d "bench/peer/$peer/node_modules" ]; then
     log "installing the $peer peer's packages (npm ci)"
@@ -145,10 +91,7 @@ done
 if port_open "$REDIS_PORT"; then
   log "reusing the redis already listening on $REDIS_PORT"
 else
-  "${ON_SERVER[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$LOG_DIR/redis.log" 2>&1 &
-  REDIS_PID=$!
-  STARTED+=("$REDIS_PID")
-  wait_port "$REDIS_PORT" "$REDIS_PID" redis-server
+  start_redis "$REDIS_PORT"
 fi
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 
@@ -162,14 +105,8 @@ RESULTS=()
 run_pushgate() {
   local pids=() urls=() port pid
   for port in "${GW_PORT_LIST[@]}"; do
-    # bench-friendly limits: the defaults cap a connection at 50 msg/s and 10,000 connections per client IP
-    # shellcheck disable=SC2086
-    GATEWAY_LAYER="$LAYER" GATEWAY_REDIS_URI="$REDIS_URI" GATEWAY_API_KEY="$API_KEY" \
-    GATEWAY_LIMITS_MESSAGES_PER_SECOND=1000000 GATEWAY_LIMITS_MESSAGES_BURST=1000000 \
-    GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_DEMOS_ENABLED=false \
-      "${ON_SERVER[@]}" java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} "-Xlog:gc:file=$LOG_DIR/gc-$port.log" ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
-    pid=$!
-    STARTED+=("$pid")
+    start_gateway "$port"
+    pid=$GATEWAY_PID
     pids+=("$pid")
     urls+=(--url "ws://127.0.0.1:$port/ws" --pid "$pid")
   done

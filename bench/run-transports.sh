@@ -44,76 +44,23 @@ read -r -a RATE_LIST <<< "${RATES:-}"
 [ "${#RATE_LIST[@]}" -eq 0 ] && RATE_LIST=("")
 REPEATS="${REPEATS:-3}"
 API_KEY="${API_KEY:-bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
-JVM_OPTIONS="${JVM_OPTIONS-$ROOT/deploy/jvm.options}"
-if [ -n "$JVM_OPTIONS" ] && [ ! -f "$JVM_OPTIONS" ]; then
-  echo "run-transports: JVM_OPTIONS file $JVM_OPTIONS not found" >&2; exit 1
-fi
 if [ "$LAYER" = memory ] && [ "${#GW_PORT_LIST[@]}" -gt 1 ]; then
   echo "run-transports: LAYER=memory takes one port in GW_PORTS (nodes share nothing)" >&2; exit 2
-fi
-if [ -z "${PIN:-}" ]; then
-  PIN=$([ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1 && echo 1 || echo 0)
-fi
-SERVER_CPUS="${SERVER_CPUS:-0}"
-BENCH_CPUS="${BENCH_CPUS:-1}"
-ON_SERVER=()
-ON_BENCH=()
-if [ "$PIN" = 1 ]; then
-  ON_SERVER=(taskset -c "$SERVER_CPUS")
-  ON_BENCH=(taskset -c "$BENCH_CPUS")
 fi
 LOG_DIR="${LOG_DIR:-$ROOT/bench/target/transports-$(date +%Y%m%d-%H%M%S)}"
 TOPIC="bench.t"
 mkdir -p "$LOG_DIR"
 : >"$LOG_DIR/results.jsonl"
 
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]:-}"; do
-    [ -n "$pid" ] && stop_pid "$pid"
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "== $*" >&2; }
+SCRIPT=run-transports
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 note_load() {
   echo "$1 $(date +%H:%M:%S) loadavg=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$LOG_DIR/load.txt"
 }
 
-stop_pid() {
-  local pid="$1" i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_port() {
-  local port="$1" pid="$2" name="$3" i
-  for i in $(seq 1 300); do
-    if port_open "$port"; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "run-transports: $name exited before listening on $port; see $LOG_DIR" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
-  echo "run-transports: $name not listening on $port after 30 s; see $LOG_DIR" >&2
-  return 1
-}
-
-if [ ! -f bench/target/bench.jar ] || [ ! -f gateway/target/gateway.jar ]; then
-  log "building jars"
-  ./mvnw -q -B -DskipTests package
-fi
+ensure_jars
 
 # ---- redis (redis layer only) -------------------------------------------------------------------------------------
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
@@ -122,10 +69,7 @@ if [ "$LAYER" = redis ]; then
   if port_open "$REDIS_PORT"; then
     echo "run-transports: something already listens on $REDIS_PORT (REDIS_PORT)" >&2; exit 1
   fi
-  "${ON_SERVER[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$LOG_DIR/redis.log" 2>&1 &
-  REDIS_PID=$!
-  STARTED+=("$REDIS_PID")
-  wait_port "$REDIS_PORT" "$REDIS_PID" redis-server
+  start_redis "$REDIS_PORT"
 fi
 
 # ---- gateways (one deployment for every run) ----------------------------------------------------------------------
@@ -135,17 +79,10 @@ for port in "${GW_PORT_LIST[@]}"; do
   if port_open "$port"; then
     echo "run-transports: something already listens on $port (GW_PORTS)" >&2; exit 1
   fi
-  # bench-friendly limits (the defaults cap a connection at 50 msg/s, 10,000 connections and 100 SSE streams or
-  # polls per client IP); history so that a poll resumes where the previous one stopped
-  # shellcheck disable=SC2086
-  GATEWAY_LAYER="$LAYER" GATEWAY_REDIS_URI="$REDIS_URI" GATEWAY_API_KEY="$API_KEY" \
-  GATEWAY_LIMITS_MESSAGES_PER_SECOND=1000000 GATEWAY_LIMITS_MESSAGES_BURST=1000000 \
-  GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_SSE_MAX_STREAMS_PER_IP=0 GATEWAY_POLL_MAX_POLLS_PER_IP=0 \
-  GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_NAMESPACES_BENCH_HISTORY_SIZE=1000 \
-  GATEWAY_NAMESPACES_BENCH_HISTORY_TTL=10m GATEWAY_DEMOS_ENABLED=false \
-    "${ON_SERVER[@]}" java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} "-Xlog:gc:file=$LOG_DIR/gc-$port.log" ${PUSHGATE_JAVA_OPTS:-} -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
-  pid=$!
-  STARTED+=("$pid")
+  # also no cap of 100 SSE streams or polls per client IP; history so that a poll resumes where the previous one stopped
+  start_gateway "$port" GATEWAY_SSE_MAX_STREAMS_PER_IP=0 GATEWAY_POLL_MAX_POLLS_PER_IP=0 \
+    GATEWAY_NAMESPACES_BENCH_HISTORY_SIZE=1000 GATEWAY_NAMESPACES_BENCH_HISTORY_TTL=10m
+  pid=$GATEWAY_PID
   GW_PIDS+=("$pid")
   TARGET_ARGS+=(--url "ws://127.0.0.1:$port/ws" --pid "$pid")
 done
