@@ -117,6 +117,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.remove(HandlerNames.HTTP_TIMEOUT);
         p.remove(HandlerNames.HTTP_GATE);
         p.remove(HandlerNames.HTTP_FLOW);
+        p.remove(HandlerNames.UPGRADE_HOLD);
     }
 
     private GatewayChannelInitializer(GatewayChannelInitializer plain, TlsContexts tls) {
@@ -153,6 +154,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.addLast(HandlerNames.HTTP_GATE, flow.gate());
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(HandlerNames.HTTP_FLOW, flow);
+        p.addLast(HandlerNames.UPGRADE_HOLD, new UpgradeResponseHold());
         p.addLast(HandlerNames.HTTP_TIMEOUT, new HttpRequestTimeoutHandler(config.http().requestTimeout().toNanos(),
                 config.ws().handshakeTimeout().toNanos(), services.metrics()));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new BoundedHttpAggregator(config.http().maxBodySize()));
@@ -180,6 +182,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.remove(HandlerNames.HTTP_TIMEOUT);
         p.remove(HandlerNames.HTTP_GATE);
         p.remove(HandlerNames.HTTP_FLOW);
+        // The 101 is still unflushed: ws-session's first frame (or its flush) sends it.
+        p.remove(HandlerNames.UPGRADE_HOLD);
         if (p.get(HandlerNames.HTTP_ROUTER) != null) {
             p.remove(HandlerNames.HTTP_ROUTER);
         }

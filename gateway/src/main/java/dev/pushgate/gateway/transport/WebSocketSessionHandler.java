@@ -82,6 +82,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             if (!echo) {
                 connection.send(ProtocolCodec.connected(id, config.nodeId(), config.heartbeat().interval().toSeconds()));
             }
+            // The 101 was written unflushed (UpgradeResponseHold): it went out with connected, or goes now.
+            ctx.flush();
         } else if (evt == FrameGuardHandler.RSV_VIOLATION && connection != null) {
             log.debug("protocol violation: id={} reason=rsv bits", session.id());
             connection.fail(CloseCode.PROTOCOL_ERROR);
