@@ -253,7 +253,8 @@ public final class Gateway implements AutoCloseable {
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // No TCP_NODELAY child option: Netty's socket configs (epoll, io_uring, NIO) turn it on when they are
+                // created on every platform but Android, so setting it again cost a setsockopt per accepted connection.
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 512, 65536))

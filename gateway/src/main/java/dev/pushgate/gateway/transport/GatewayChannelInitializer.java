@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -54,6 +55,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final HeartbeatWheel heartbeats;
     private final TlsContexts tls;
     private final OutboundBudget budget;
+    private final WebSocketServerExtensionHandshaker deflate;
+    /** Built once (immutable); null when no cross-origin calls are allowed. */
+    private final CorsConfig cors;
 
     /** The plain listener's initializer; see {@link #withTls} for the TLS one. */
     public GatewayChannelInitializer(GatewayConfig config, SessionServices services, Routes routes,
@@ -64,7 +68,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.services = services;
         this.heartbeats = new HeartbeatWheel(config.heartbeat().interval().toNanos(),
                 config.heartbeat().timeout().toNanos());
+        this.deflate = deflate(config);
         this.origins = new OriginPolicy(config.ws().allowedOrigins());
+        this.cors = origins.crossOrigin() ? corsConfig() : null;
         this.router = new HttpRouter(config.ws().echoEnabled(), origins, services.tokens(),
                 withFallbacks(routes.endpoints(), config, services, budget), routes.files(), services.metrics());
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
@@ -117,6 +123,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.remove(HandlerNames.HTTP_TIMEOUT);
         p.remove(HandlerNames.HTTP_GATE);
         p.remove(HandlerNames.HTTP_FLOW);
+        p.remove(HandlerNames.UPGRADE_HOLD);
     }
 
     private GatewayChannelInitializer(GatewayChannelInitializer plain, TlsContexts tls) {
@@ -129,6 +136,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         this.tls = tls;
         this.budget = plain.budget;
         this.heartbeats = plain.heartbeats;
+        this.deflate = plain.deflate;
+        this.cors = plain.cors;
     }
 
     /** The same pipeline behind TLS, sharing this one's router and connection limits. */
@@ -153,15 +162,16 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.addLast(HandlerNames.HTTP_GATE, flow.gate());
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(HandlerNames.HTTP_FLOW, flow);
+        p.addLast(HandlerNames.UPGRADE_HOLD, new UpgradeResponseHold());
         p.addLast(HandlerNames.HTTP_TIMEOUT, new HttpRequestTimeoutHandler(config.http().requestTimeout().toNanos(),
                 config.ws().handshakeTimeout().toNanos(), services.metrics()));
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new BoundedHttpAggregator(config.http().maxBodySize()));
-        if (origins.crossOrigin()) {
-            p.addLast(HandlerNames.CORS, new CorsHandler(corsConfig()));
+        if (cors != null) {
+            p.addLast(HandlerNames.CORS, new CorsHandler(cors));
         }
         p.addLast(HandlerNames.HTTP_ROUTER, router);
         if (config.ws().compression()) {
-            p.addLast(HandlerNames.WS_COMPRESSION, compression());
+            p.addLast(HandlerNames.WS_COMPRESSION, new WebSocketServerExtensionHandler(deflate));
         }
         p.addLast(HandlerNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(HandlerNames.WS_AGGREGATOR, new WebSocketFrameAggregator(config.ws().maxMessageSize()));
@@ -176,8 +186,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
      */
     private void upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
-        // The guard first: removing the gate passes on the bytes it holds (frames sent with the upgrade request).
+        // The guard and the end of the flush hold first: removing the gate passes on the bytes it holds (frames sent
+        // with the upgrade request), whose answers (or a 1002 and the close) must flush the 101 out ahead of them.
         p.addBefore(HandlerNames.WS_PROTOCOL, HandlerNames.WS_GUARD, new FrameGuardHandler(heartbeats));
+        // The 101 is still unflushed: ws-session's first frame (or its flush) sends it.
+        p.remove(HandlerNames.UPGRADE_HOLD);
         p.remove(HandlerNames.HTTP_IDLE);
         p.remove(HandlerNames.HTTP_TIMEOUT);
         p.remove(HandlerNames.HTTP_GATE);
@@ -216,9 +229,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     /**
      * permessage-deflate; frames under the configured size go out uncompressed (not worth the CPU). Offers with
      * {@code server_no_context_takeover} or {@code server_max_window_bits=15} are accepted, other window sizes
-     * declined ({@link DeflateWindowHandshaker}).
+     * declined ({@link DeflateWindowHandshaker}). The extension handshakers are shared (built once; each accepted
+     * offer gets its own extension), only the extension handler is per connection.
      */
-    private WebSocketServerExtensionHandler compression() {
+    private static WebSocketServerExtensionHandshaker deflate(GatewayConfig config) {
         int minSize = config.ws().compressionMinSize();
         WebSocketExtensionFilter skipSmall = new WebSocketExtensionFilter() {
             @Override
@@ -237,7 +251,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
                 return WebSocketExtensionFilter.NEVER_SKIP;
             }
         };
-        return new WebSocketServerExtensionHandler(new DeflateWindowHandshaker(new PerMessageDeflateServerExtensionHandshaker(
-                6, false, 15, true, false, filters, config.ws().maxMessageSize())));
+        return new DeflateWindowHandshaker(new PerMessageDeflateServerExtensionHandshaker(
+                6, false, 15, true, false, filters, config.ws().maxMessageSize()));
     }
 }

@@ -6,10 +6,11 @@ package dev.pushgate.gateway.transport;
  * <pre>
  * limits leaves every pipeline once the connection is counted (the count drops when the channel closes).
  * HTTP (before an upgrade):
- *   [tls] → limits → http-idle → http-gate → http-codec → http-flow → http-timeout → http-aggregator → [cors]
+ *   [tls] → limits → http-idle → http-gate → http-codec → http-flow → upgrade-hold → http-timeout → http-aggregator → [cors]
  *     → http-router → ws-compression → ws-protocol → ws-aggregator → ws-session
  *   (http-gate and http-flow are one {@link HttpFlowControlHandler}: one request in flight, the codec fed a slice
- *   at a time; http-timeout times each request as it is let through, so held requests are not timed.)
+ *   at a time; http-timeout times each request as it is let through, so held requests are not timed; upgrade-hold
+ *   keeps the 101 unflushed so it leaves with the first WebSocket frame, {@link UpgradeResponseHold}.)
  * WebSocket (after the handshake; Netty swaps the codec and the compression handler for its frame handlers):
  *   [tls] → wsdecoder → wsencoder → [deflate codec] → utf8 validator → ws-guard → ws-protocol → ws-aggregator
  *     → ws-session
@@ -29,6 +30,7 @@ public final class HandlerNames {
     public static final String HTTP_GATE = "http-gate";
     public static final String HTTP_FLOW = "http-flow";
     public static final String HTTP_TIMEOUT = "http-timeout";
+    public static final String UPGRADE_HOLD = "upgrade-hold";
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     public static final String HTTP_ROUTER = "http-router";
     public static final String WS_COMPRESSION = "ws-compression";

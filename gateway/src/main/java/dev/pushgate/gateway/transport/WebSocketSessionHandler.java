@@ -83,6 +83,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             }
             // Last: trimming the pipeline hands on bytes read with the upgrade request, which need the session.
             onUpgrade.accept(ctx);
+            // The 101 and connected were written unflushed (UpgradeResponseHold held the flushes): one send for both
+            // (unless answers to early frames flushed them already), or for the 101 alone on the echo endpoint.
+            ctx.flush();
         } else if (evt == FrameGuardHandler.RSV_VIOLATION && connection != null) {
             log.debug("protocol violation: id={} reason=rsv bits", session.id());
             connection.fail(CloseCode.PROTOCOL_ERROR);
