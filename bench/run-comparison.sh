@@ -20,6 +20,7 @@
 #   empty to leave it out; GC pauses are logged to LOG_DIR/gc-<port>.log)  PUSHGATE_JAVA_OPTS ("", after the file, so it overrides)  BENCH_JAVA_OPTS ("")
 #   PIN (1 when the machine has 2+ cores: servers and the Redis the script starts run under `taskset -c $SERVER_CPUS`
 #   (0), the load generator under `taskset -c $BENCH_CPUS` (1); 0 to not pin)  LOG_DIR (bench/target/comparison-<time>)
+#   WARM_ROUNDS (0: unmeasured runs of the same scenario against the same servers before the measured one, per side)
 #   QUIET_WAIT (0: seconds to wait, before each side, for the 1-minute load average to drop below QUIET_LOAD (1.5));
 #   the load average before and after each side is written to LOG_DIR/load.txt either way (shared, noisy machines)
 # Logs of every process go to LOG_DIR; everything the script starts is stopped when it exits.
@@ -100,6 +101,17 @@ bench() {
   "${ON_BENCH[@]}" java ${BENCH_JAVA_OPTS:-} -jar bench/target/bench.jar "$SCENARIO" --topic "$TOPIC" "$@"
 }
 
+# WARM_ROUNDS runs of the same scenario against the same server processes before the measured one (results kept
+# in LOG_DIR/warm-<side>-<n>.log, not reported): every side gets the same warm-up, so a JIT is not measured cold.
+warm_up() {
+  local side="$1" n
+  shift
+  for n in $(seq 1 "${WARM_ROUNDS:-0}"); do
+    log "$side: warm-up round $n/${WARM_ROUNDS}"
+    bench "$@" >"$LOG_DIR/warm-$side-$n.log" 2>&1 || true
+  done
+}
+
 RESULTS=()
 
 run_pushgate() {
@@ -118,6 +130,7 @@ run_pushgate() {
   local extra=()
   # the connections scenario publishes nothing: it takes neither a key nor a Redis address
   [ "$SCENARIO" != connections ] && extra=(--api-key "$API_KEY" --redis "$REDIS_URI")
+  warm_up pushgate --target pushgate "${urls[@]}" "${extra[@]}" "$@"
   bench --target pushgate "${urls[@]}" "${extra[@]}" "$@" \
     | tee "$LOG_DIR/bench-pushgate.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-pushgate.log" | tail -1 || true)")
@@ -145,6 +158,7 @@ run_socketio() {
     if [ "$a" = "--publish=redis" ]; then a="--publish=http"; fi
     args+=("$a"); prev="$a"
   done
+  warm_up socketio --target socketio "${urls[@]}" "${args[@]}"
   bench --target socketio "${urls[@]}" "${args[@]}" | tee "$LOG_DIR/bench-socketio.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-socketio.log" | tail -1 || true)")
   for pid in "${pids[@]}"; do stop_pid "$pid"; done
@@ -167,6 +181,7 @@ run_uws() {
   local rc=0
   local extra=()
   [ "$SCENARIO" != connections ] && extra=(--redis "$REDIS_URI")
+  warm_up uws --target uws "${urls[@]}" "${extra[@]}" "$@"
   bench --target uws "${urls[@]}" "${extra[@]}" "$@" | tee "$LOG_DIR/bench-uws.log" || rc=$?
   RESULTS+=("$(grep '^RESULT ' "$LOG_DIR/bench-uws.log" | tail -1 || true)")
   for pid in "${pids[@]}"; do stop_pid "$pid"; done
