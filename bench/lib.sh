@@ -77,7 +77,7 @@ start_redis() {
 }
 
 # Starts a gateway on port $1 with the shipped JVM flags and bench-friendly limits (the defaults cap a connection at
-# 50 msg/s and 10,000 connections per client IP), then the extra VAR=value settings given; its pid in GATEWAY_PID.
+# 50 msg/s and 10,000 connections per client IP), then the extra VAR=value settings given; its pid in NODE_PID.
 # Uses LAYER, REDIS_URI and API_KEY. Does not wait for the port.
 start_gateway() {
   local port="$1"
@@ -88,6 +88,6 @@ start_gateway() {
     GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP=0 GATEWAY_NAMESPACES_BENCH_PUBLISH=true GATEWAY_DEMOS_ENABLED=false "$@" \
     java ${JVM_OPTIONS:+@"$JVM_OPTIONS"} "-Xlog:gc:file=$LOG_DIR/gc-$port.log" ${PUSHGATE_JAVA_OPTS:-} \
     -jar gateway/target/gateway.jar --port "$port" >"$LOG_DIR/gateway-$port.log" 2>&1 &
-  GATEWAY_PID=$!
-  STARTED+=("$GATEWAY_PID")
+  NODE_PID=$!
+  STARTED+=("$NODE_PID")
 }

@@ -118,7 +118,7 @@ run_pushgate() {
   local pids=() urls=() port pid
   for port in "${GW_PORT_LIST[@]}"; do
     start_gateway "$port"
-    pid=$GATEWAY_PID
+    pid=$NODE_PID
     pids+=("$pid")
     urls+=(--url "ws://127.0.0.1:$port/ws" --pid "$pid")
   done

@@ -82,7 +82,7 @@ for port in "${GW_PORT_LIST[@]}"; do
   # also no cap of 100 SSE streams or polls per client IP; history so that a poll resumes where the previous one stopped
   start_gateway "$port" GATEWAY_SSE_MAX_STREAMS_PER_IP=0 GATEWAY_POLL_MAX_POLLS_PER_IP=0 \
     GATEWAY_NAMESPACES_BENCH_HISTORY_SIZE=1000 GATEWAY_NAMESPACES_BENCH_HISTORY_TTL=10m
-  pid=$GATEWAY_PID
+  pid=$NODE_PID
   GW_PIDS+=("$pid")
   TARGET_ARGS+=(--url "ws://127.0.0.1:$port/ws" --pid "$pid")
 done

@@ -156,8 +156,7 @@ public final class Gateway implements AutoCloseable {
                 config.redis().commandTimeout()) : new InMemoryPresence();
         started.push(presence::close);
         this.budget = new OutboundBudget(nodeBudget(config.outbound()), loops.workers(),
-                Math.max(1, config.outbound().maxBuffer() / 4), config.fanout().maxQueueDelay().toNanos(),
-                System::nanoTime);
+                Math.max(1, config.outbound().maxBuffer() / 4), maxQueueDelay(config.fanout()), System::nanoTime);
         Gauge.builder(MeterNames.OUTBOUND_BUDGET_USED, budget, OutboundBudget::inUse).baseUnit("bytes")
                 .description("Outbound bytes counted against the node budget").register(registry);
         Gauge.builder(MeterNames.OUTBOUND_BUDGET_LIMIT, budget, OutboundBudget::limit).baseUnit("bytes")
@@ -309,6 +308,15 @@ public final class Gateway implements AutoCloseable {
                 cause.addSuppressed(e);
             }
         }
+    }
+
+    /**
+     * How far behind newer traffic a queued publication may fall before it is shed: {@code fanout.max-queue-delay}
+     * beyond {@code fanout.write-delay}, which holds publications back on purpose (0 stays 0: never shed).
+     */
+    static long maxQueueDelay(GatewayConfig.Fanout fanout) {
+        long max = fanout.maxQueueDelay().toNanos();
+        return max == 0 ? 0 : max + fanout.writeDelay().toNanos();
     }
 
     /**
