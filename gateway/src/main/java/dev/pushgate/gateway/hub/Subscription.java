@@ -47,6 +47,8 @@ public final class Subscription implements Subscriber {
     /** Index in the topic's list for this loop ({@link TopicEntry}); -1 when not in it. Loop-confined. */
     int slot = -1;
     private final Subscriber target;
+    /** The target's format, constant for its life: read once, not through an interface call per delivery. */
+    private final WireFormat format;
     private final long generation;
     private final byte[] seqPrefix;
     private final CompletableFuture<Start> started = new CompletableFuture<>();
@@ -61,6 +63,7 @@ public final class Subscription implements Subscriber {
     Subscription(TopicEntry entry, Subscriber target, long generation, boolean buffer) {
         this.entry = entry;
         this.target = target;
+        this.format = target.format();
         this.generation = generation;
         this.seqPrefix = ProtocolCodec.messageSeqPrefix(entry.topic);
         this.buffer = buffer ? new ArrayDeque<>() : null;
@@ -214,7 +217,7 @@ public final class Subscription implements Subscriber {
 
     @Override
     public WireFormat format() {
-        return target.format();
+        return format;
     }
 
     @Override
