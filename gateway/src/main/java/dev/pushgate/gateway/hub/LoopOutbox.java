@@ -212,8 +212,13 @@ final class LoopOutbox implements Runnable {
     private boolean deliverTo(Subscriber s, Delivery d) {
         try {
             ByteBuf wire = prepared(s.format(), d.frame());
-            // Lent for the call (see Subscriber#deliver): the subscriber retains only what it keeps by reference.
-            if (!s.deliver(payload, wire, d.entry().topic, d.entry().skipWhenSlow)) {
+            // The subscriber owns both from here on, whatever it does (see Subscriber#deliver). Derived from the
+            // pooled frame itself (not from the payload view), so Netty hands out recycled derived buffers.
+            ByteBuf ws = prepared[WireFormat.WEBSOCKET.ordinal()];
+            int length = d.frame().length;
+            if (!s.deliver(ws.retainedSlice(ws.readableBytes() - length, length), wire.retainedDuplicate(),
+                    d.entry().topic,
+                    d.entry().skipWhenSlow)) {
                 return false;
             }
             if (!s.flushPending()) {

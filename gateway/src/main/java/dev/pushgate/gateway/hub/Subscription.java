@@ -47,8 +47,6 @@ public final class Subscription implements Subscriber {
     /** Index in the topic's list for this loop ({@link TopicEntry}); -1 when not in it. Loop-confined. */
     int slot = -1;
     private final Subscriber target;
-    /** The target's format, constant for its life: read once, not through an interface call per delivery. */
-    private final WireFormat format;
     private final long generation;
     private final byte[] seqPrefix;
     private final CompletableFuture<Start> started = new CompletableFuture<>();
@@ -63,7 +61,6 @@ public final class Subscription implements Subscriber {
     Subscription(TopicEntry entry, Subscriber target, long generation, boolean buffer) {
         this.entry = entry;
         this.target = target;
-        this.format = target.format();
         this.generation = generation;
         this.seqPrefix = ProtocolCodec.messageSeqPrefix(entry.topic);
         this.buffer = buffer ? new ArrayDeque<>() : null;
@@ -106,18 +103,8 @@ public final class Subscription implements Subscriber {
             return;
         }
         boolean wrote = false;
-        try {
-            for (Buffered b; (b = pending.pollFirst()) != null; ) {
-                try {
-                    wrote |= !closed && pass(b.frame(), b.wire(), b.offset());
-                } finally {
-                    release(b.frame(), b.wire());
-                }
-            }
-        } finally {
-            for (Buffered b : pending) {
-                release(b.frame(), b.wire());
-            }
+        for (Buffered b : pending) {
+            wrote |= closed ? release(b.frame(), b.wire()) : pass(b.frame(), b.wire(), b.offset());
         }
         if (wrote) {
             target.flush();
@@ -142,21 +129,21 @@ public final class Subscription implements Subscriber {
     @Override
     public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
         if (closed) {
-            return false;
+            return release(frame, wire);
         }
         if (live) {
             return dropThrough < 0 ? target.deliver(frame, wire, topic, skipWhenSlow)
                     : pass(frame, wire, offsetOf(frame));
         }
         if (buffer != null && buffer.size() < MAX_BUFFERED) {
-            // Lent for this call only: what waits for the start is retained (own indexes), released once passed on.
-            buffer.addLast(new Buffered(frame.retainedDuplicate(), wire.retainedDuplicate(), offsetOf(frame)));
+            buffer.addLast(new Buffered(frame, wire, offsetOf(frame)));
         } else {
             if (buffer != null) {
                 overflowed = true;
                 long offset = offsetOf(frame);
                 lastDropped = offset >= 0 ? offset : lastDropped;
             }
+            release(frame, wire);
         }
         return false;
     }
@@ -165,7 +152,7 @@ public final class Subscription implements Subscriber {
     private boolean pass(ByteBuf frame, ByteBuf wire, long offset) {
         if (dropThrough >= 0 && offset >= 0) {
             if (offset <= dropThrough) {
-                return false;
+                return release(frame, wire);
             }
             dropThrough = -1;
         } else if (dropThrough >= 0 && startsWith(frame, GAP_PREFIX)) {
@@ -205,9 +192,10 @@ public final class Subscription implements Subscriber {
         return true;
     }
 
-    private static void release(ByteBuf frame, ByteBuf wire) {
+    private static boolean release(ByteBuf frame, ByteBuf wire) {
         frame.release();
         wire.release();
+        return false;
     }
 
     @Override
@@ -217,7 +205,7 @@ public final class Subscription implements Subscriber {
 
     @Override
     public WireFormat format() {
-        return format;
+        return target.format();
     }
 
     @Override

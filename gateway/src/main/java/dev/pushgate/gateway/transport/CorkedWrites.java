@@ -6,11 +6,10 @@ import io.netty.channel.ChannelHandlerContext;
 /**
  * One WebSocket's fan-out writes between two flushes, corked (ADR 0017): complete frames smaller than the threshold
  * are copied together into one pooled buffer that enters the channel as one outbound entry, so a burst of small
- * messages to one socket costs one entry, one promise and one buffer instead of one of each per message, and a
- * copied frame costs no reference count of the loop's shared frame at all. A lone small frame is kept by reference
- * (a retained duplicate, no copy) until a second one comes, which copies it into the cork and lets it go; a frame at
- * or above the threshold is written by reference (a retained duplicate), after what was corked before it, so the
- * order of frames is the order of writes. Flush policy: the caller flushes when {@link #write}
+ * messages to one socket costs one entry, one promise and one buffer instead of one of each per message, and no
+ * reference count of the loop's shared frame is held past the batch. A lone small frame is kept by reference (no
+ * copy) until a second one comes; a frame at or above the threshold is written by reference, after what was corked
+ * before it, so the order of frames is the order of writes. Flush policy: the caller flushes when {@link #write}
  * says the bytes written since the last flush reached {@code flushBytes}, else at the end of the batch.
  *
  * <p>Loop-confined. Every write path of the connection must {@link #drain} first (frames stay in order); after a
@@ -42,18 +41,17 @@ final class CorkedWrites {
     }
 
     /**
-     * Queues one complete frame. {@code frame} is lent for the call (as {@code Subscriber#deliver} lends it): neither
-     * released nor read through its indexes here; what is kept by reference is retained. Returns whether the bytes
-     * written since the last flush reached {@code flushBytes} (the caller should flush now).
+     * Queues one complete frame; the callee owns {@code frame}. Returns whether the bytes written since the last
+     * flush reached {@code flushBytes} (the caller should flush now).
      */
     boolean write(ByteBuf frame) {
         int n = frame.readableBytes();
         unflushed += n;
         if (n >= threshold) {
             drain();
-            out.write(frame.retainedDuplicate(), out.voidPromise());
+            out.write(frame, out.voidPromise());
         } else if (held == null && cork == null) {
-            held = frame.retainedDuplicate();
+            held = frame;
         } else {
             copy(frame, n);
         }
@@ -61,23 +59,23 @@ final class CorkedWrites {
     }
 
     private void copy(ByteBuf frame, int n) {
-        if (cork != null && cork.maxWritableBytes() < n) {
-            drain();
-        }
-        if (cork == null) {
-            int max = (int) Math.min(Integer.MAX_VALUE, (long) Math.max(flushBytes, 0) + threshold);
-            cork = out.alloc().directBuffer(Math.min(INITIAL_CAPACITY, max), max);
-            if (held != null) {
-                ByteBuf h = held;
-                held = null;
-                try {
-                    cork.writeBytes(h);
-                } finally {
-                    h.release();
+        try {
+            if (cork != null && cork.maxWritableBytes() < n) {
+                drain();
+            }
+            if (cork == null) {
+                int max = (int) Math.min(Integer.MAX_VALUE, (long) Math.max(flushBytes, 0) + threshold);
+                cork = out.alloc().directBuffer(Math.min(INITIAL_CAPACITY, max), max);
+                if (held != null) {
+                    cork.writeBytes(held);
+                    held.release();
+                    held = null;
                 }
             }
+            cork.writeBytes(frame);
+        } finally {
+            frame.release();
         }
-        cork.writeBytes(frame, frame.readerIndex(), n);
     }
 
     /** Writes what is corked to the channel (without flushing). */

@@ -149,30 +149,28 @@ final class WebSocketConnection implements Transport, Subscriber {
 
     @Override
     public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-        // frame and wire are lent (Subscriber#deliver): what is written by reference is retained here.
-        if (closeSent != null || !ctx.channel().isActive() || !slow.admit(topic, skipWhenSlow)) {
+        if (closeSent != null || !ctx.channel().isActive()) {
+            frame.release();
+            wire.release();
+            return false;
+        }
+        if (!slow.admit(topic, skipWhenSlow)) {
+            frame.release();
+            wire.release();
             return false;
         }
         if (corked != null && (compressionFrom < 0 || frame.readableBytes() < compressionFrom)) {
             // Not compressed for this connection: the shared wire bytes go below the frame encoder, corked.
+            frame.release();
             if (corked.write(wire)) {
                 flush();
             }
         } else {
+            wire.release();
             uncork();
-            ctx.write(new TextWebSocketFrame(payloadOf(frame, wire)), ctx.voidPromise());
+            ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
         }
         return true;
-    }
-
-    /**
-     * A retained view of the message payload for the frame encoder. From the complete frame when {@code wire} ends
-     * with the payload (the outbox's frame, a pooled buffer: a recycled slice), else from {@code frame}.
-     */
-    private static ByteBuf payloadOf(ByteBuf frame, ByteBuf wire) {
-        int n = frame.readableBytes();
-        return wire.readableBytes() > n ? wire.retainedSlice(wire.readerIndex() + wire.readableBytes() - n, n)
-                : frame.retainedDuplicate();
     }
 
     /** The socket drained below its low water mark: tell the client what it missed while it was behind. */

@@ -167,6 +167,8 @@ class FanoutFaultIsolationTest {
                 return super.deliver(frame, wire, topic, skipWhenSlow);
             }
             calls.incrementAndGet();
+            frame.release();
+            wire.release();
             throw new IllegalStateException("subscriber bug");
         }
 

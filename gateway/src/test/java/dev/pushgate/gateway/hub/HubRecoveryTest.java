@@ -394,6 +394,9 @@ class HubRecoveryTest {
                 frames.add(JSON.readTree(frame.toString(StandardCharsets.UTF_8)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            } finally {
+                frame.release();
+                wire.release();
             }
             return true;
         }

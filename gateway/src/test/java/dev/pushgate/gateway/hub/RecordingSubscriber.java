@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/** A well-behaved test subscriber on one loop: keeps each frame's text in {@link #frames} (the buffers are lent). */
+/** A well-behaved test subscriber on one loop: keeps each frame's text in {@link #frames}, releases both buffers. */
 class RecordingSubscriber implements Subscriber {
     final EventLoop loop;
     final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
@@ -24,8 +24,13 @@ class RecordingSubscriber implements Subscriber {
 
     @Override
     public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-        frames.add(frame.toString(StandardCharsets.UTF_8));
-        return true;
+        try {
+            frames.add(frame.toString(StandardCharsets.UTF_8));
+            return true;
+        } finally {
+            frame.release();
+            wire.release();
+        }
     }
 
     @Override

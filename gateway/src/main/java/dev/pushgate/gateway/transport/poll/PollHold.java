@@ -123,13 +123,17 @@ final class PollHold implements Subscriber, Transport {
 
     @Override
     public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-        // frame and wire are lent (Subscriber#deliver): the answer keeps a copy of the message.
-        if (done) {
-            return false;
+        wire.release();
+        try {
+            if (done) {
+                return false;
+            }
+            positions.observe(topic, frame);
+            messages.add(ByteBufUtil.getBytes(frame));
+            return true;
+        } finally {
+            frame.release();
         }
-        positions.observe(topic, frame);
-        messages.add(ByteBufUtil.getBytes(frame));
-        return true;
     }
 
     /** The end of a fan-out batch: answer with what it brought (once every topic started). */

@@ -182,13 +182,23 @@ final class SseStream implements Subscriber, Transport {
 
     @Override
     public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-        // frame and wire are lent (Subscriber#deliver): the data lines written by reference are retained here.
-        if (closed || !ctx.channel().isActive() || !slow.admit(topic, skipWhenSlow)) {
+        if (closed || !ctx.channel().isActive()) {
+            frame.release();
+            wire.release();
             return false;
         }
-        boolean moved = positions.observe(topic, frame);
-        ByteBuf data = wire.retainedDuplicate();
-        write(moved ? Unpooled.wrappedBuffer(idLine(), data) : data);
+        if (!slow.admit(topic, skipWhenSlow)) {
+            frame.release();
+            wire.release();
+            return false;
+        }
+        boolean moved;
+        try {
+            moved = positions.observe(topic, frame);
+        } finally {
+            frame.release();
+        }
+        write(moved ? Unpooled.wrappedBuffer(idLine(), wire) : wire);
         return true;
     }
 
