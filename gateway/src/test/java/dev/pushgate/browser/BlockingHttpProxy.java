@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +24,8 @@ final class BlockingHttpProxy implements AutoCloseable {
     private final ServerSocket server;
     private volatile int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** The request line of every client connection being forwarded, until it ends. */
+    private final Map<Socket, String> forwarding = new ConcurrentHashMap<>();
     private volatile boolean blockWebSockets;
     private volatile boolean blockSse;
     private volatile boolean closed;
@@ -51,6 +54,11 @@ final class BlockingHttpProxy implements AutoCloseable {
 
     void blockSse(boolean on) {
         blockSse = on;
+    }
+
+    /** Whether a request whose request line starts with {@code prefix} (e.g. {@code "GET /poll"}) is being forwarded. */
+    boolean forwarding(String prefix) {
+        return forwarding.values().stream().anyMatch(line -> line.startsWith(prefix));
     }
 
     /** Closes every connection going through the proxy; new ones are accepted as before. */
@@ -102,8 +110,13 @@ final class BlockingHttpProxy implements AutoCloseable {
             upstream.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             Thread up = new Thread(() -> pipe(in, upstream, client), "blocking-proxy-up");
             up.setDaemon(true);
+            forwarding.put(client, target);
             up.start();
-            pipe(upstream.getInputStream(), client, upstream);
+            try {
+                pipe(upstream.getInputStream(), client, upstream);
+            } finally {
+                forwarding.remove(client);
+            }
         } catch (IOException e) {
             closeQuietly(client);
         }

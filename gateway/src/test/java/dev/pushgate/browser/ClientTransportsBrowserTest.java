@@ -3,6 +3,7 @@ package dev.pushgate.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.pushgate.gateway.Gateway;
+import dev.pushgate.gateway.testing.Await;
 import dev.pushgate.gateway.testing.Http;
 import dev.pushgate.gateway.testing.TestGateways;
 import org.junit.jupiter.api.AfterAll;
@@ -323,6 +324,9 @@ class ClientTransportsBrowserTest {
         page.evaluate("window.mark = received.length");
         publish(topic, 6);
         page.waitFor("received.includes(6)", WAIT);
+        // Cut a held poll, not the moment between two (then there is nothing to cut): nothing is published until
+        // the cut, so the poll the proxy forwards is held.
+        Await.until(WAIT, () -> proxy.forwarding("GET /poll"), () -> "no poll held at the proxy");
         proxy.cutAll();
         page.waitFor("count('disconnected', {transport: 'poll', willReconnect: true}) >= 1", WAIT);
         publish(topic, 7);
