@@ -184,22 +184,6 @@ class FanoutFaultIsolationTest {
         final AtomicInteger faults = new AtomicInteger();
 
         @Override
-        public void delivered(int count, long bytes, long latencyNanos) {
-        }
-
-        @Override
-        public void droppedQueueFull() {
-        }
-
-        @Override
-        public void droppedNodeBudget() {
-        }
-
-        @Override
-        public void unrouted() {
-        }
-
-        @Override
         public void fanoutError() {
             faults.incrementAndGet();
         }

@@ -216,26 +216,6 @@ class HubRecoveryTest {
         java.util.concurrent.atomic.AtomicInteger gaps = new java.util.concurrent.atomic.AtomicInteger();
         FanoutMetrics counting = new FanoutMetrics() {
             @Override
-            public void delivered(int count, long bytes, long latencyNanos) {
-            }
-
-            @Override
-            public void droppedQueueFull() {
-            }
-
-            @Override
-            public void droppedNodeBudget() {
-            }
-
-            @Override
-            public void unrouted() {
-            }
-
-            @Override
-            public void fanoutError() {
-            }
-
-            @Override
             public void topicGap() {
                 gaps.incrementAndGet();
             }

@@ -33,27 +33,8 @@ class WireFormatFanoutTest {
     void start() {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         InMemoryBroker broker = new InMemoryBroker();
-        hub = new Hub(broker, group, PooledByteBufAllocator.DEFAULT, 1024, 0, new FanoutMetrics() {
-            @Override
-            public void delivered(int count, long bytes, long latencyNanos) {
-            }
-
-            @Override
-            public void droppedQueueFull() {
-            }
-
-            @Override
-            public void droppedNodeBudget() {
-            }
-
-            @Override
-            public void unrouted() {
-            }
-
-            @Override
-            public void fanoutError() {
-            }
-        }, t -> false, new OutboundBudget(64L << 20, group, 1 << 18));
+        hub = new Hub(broker, group, PooledByteBufAllocator.DEFAULT, 1024, 0, FanoutMetrics.NONE, t -> false,
+                new OutboundBudget(64L << 20, group, 1 << 18));
         broker.start(hub);
     }
 
