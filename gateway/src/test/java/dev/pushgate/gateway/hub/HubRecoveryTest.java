@@ -59,7 +59,7 @@ class HubRecoveryTest {
 
     @Test
     void aFailingOlderSubscribeDoesNotRemoveANewerAcknowledgedOne() throws Exception {
-        RecordingSubscriber s = new RecordingSubscriber(loop);
+        JsonSubscriber s = new JsonSubscriber(loop);
         CompletableFuture<Void> first = new CompletableFuture<>();
         broker.nextSubscribe.add(first);
         Subscription older = onLoop(() -> hub.subscribe("t", s, null));
@@ -84,7 +84,7 @@ class HubRecoveryTest {
         subscribed("t", new StreamPosition(10, "E"));
         CompletableFuture<HistoryResult> slow = new CompletableFuture<>();
         broker.slowHistory = slow;
-        RecordingSubscriber s = new RecordingSubscriber(loop);
+        JsonSubscriber s = new JsonSubscriber(loop);
         Subscription sub = onLoop(() -> hub.subscribe("t", s, new StreamPosition(7, "E")));
         broker.listener.onPublication("t", 11, "E", bytes("11")); // read by the history below, and live
         broker.listener.onPublication("t", 12, "E", bytes("12")); // after the read: live only
@@ -103,7 +103,7 @@ class HubRecoveryTest {
         subscribed("t", new StreamPosition(10, "E"));
         CompletableFuture<HistoryResult> slow = new CompletableFuture<>();
         broker.slowHistory = slow;
-        RecordingSubscriber s = new RecordingSubscriber(loop);
+        JsonSubscriber s = new JsonSubscriber(loop);
         Subscription sub = onLoop(() -> hub.subscribe("t", s, new StreamPosition(5, "E")));
         int last = 10 + Subscription.MAX_BUFFERED + 50;
         for (int i = 11; i <= last; i++) {
@@ -125,7 +125,7 @@ class HubRecoveryTest {
     void aPositionHistoryCannotCoverStartsAtTheCurrentOneWithoutReplay() throws Exception {
         subscribed("t", new StreamPosition(10, "E"));
         broker.history.put(2L, new HistoryResult(new StreamPosition(10, "E"), List.of(), false));
-        RecordingSubscriber s = new RecordingSubscriber(loop);
+        JsonSubscriber s = new JsonSubscriber(loop);
         Subscription sub = onLoop(() -> hub.subscribe("t", s, new StreamPosition(2, "E")));
         Subscription.Start start = sub.started().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(Boolean.FALSE, start.recovered());
@@ -135,7 +135,7 @@ class HubRecoveryTest {
 
     @Test
     void anOffsetJumpIsRepairedFromHistoryBeforeNewerPublications() throws Exception {
-        RecordingSubscriber s = subscribed("t", new StreamPosition(10, "E"));
+        JsonSubscriber s = subscribed("t", new StreamPosition(10, "E"));
         broker.history.put(10L, new HistoryResult(new StreamPosition(13, "E"),
                 List.of(pub(11), pub(12), pub(13)), true));
         broker.listener.onPublication("t", 14, "E", bytes("14"));
@@ -146,7 +146,7 @@ class HubRecoveryTest {
 
     @Test
     void liveOnesArrivingDuringTheRepairWaitAndDuplicatesAreDropped() throws Exception {
-        RecordingSubscriber s = subscribed("t", new StreamPosition(10, "E"));
+        JsonSubscriber s = subscribed("t", new StreamPosition(10, "E"));
         CompletableFuture<HistoryResult> slow = new CompletableFuture<>();
         broker.slowHistory = slow;
         broker.listener.onPublication("t", 13, "E", bytes("13"));
@@ -162,7 +162,7 @@ class HubRecoveryTest {
 
     @Test
     void aLinkBlipIsRepairedAfterResubscribing() throws Exception {
-        RecordingSubscriber s = subscribed("t", new StreamPosition(3, "E"));
+        JsonSubscriber s = subscribed("t", new StreamPosition(3, "E"));
         broker.listener.onPublication("t", 4, "E", bytes("4"));
         broker.listener.onLinkDown();
         broker.history.put(4L, new HistoryResult(new StreamPosition(6, "E"), List.of(pub(5), pub(6)), true));
@@ -174,7 +174,7 @@ class HubRecoveryTest {
 
     @Test
     void aHistoryReadThatFailsIsRetriedNotTakenForLostHistory() throws Exception {
-        RecordingSubscriber s = subscribed("t", new StreamPosition(3, "E"));
+        JsonSubscriber s = subscribed("t", new StreamPosition(3, "E"));
         broker.failReads.set(2);
         broker.history.put(3L, new HistoryResult(new StreamPosition(5, "E"), List.of(pub(4), pub(5)), true));
         broker.listener.onLinkDown();
@@ -187,7 +187,7 @@ class HubRecoveryTest {
 
     @Test
     void aHoleHistoryCannotFillIsAnnouncedAsAGap() throws Exception {
-        RecordingSubscriber s = subscribed("t", new StreamPosition(10, "E"));
+        JsonSubscriber s = subscribed("t", new StreamPosition(10, "E"));
         broker.history.put(10L, new HistoryResult(new StreamPosition(20, "E"), List.of(), false));
         broker.listener.onPublication("t", 20, "E", bytes("20"));
         broker.listener.onPublication("t", 21, "E", bytes("21"));
@@ -202,7 +202,7 @@ class HubRecoveryTest {
 
     @Test
     void aNewEpochIsAnnouncedAsAGap() throws Exception {
-        RecordingSubscriber s = subscribed("t", new StreamPosition(10, "E"));
+        JsonSubscriber s = subscribed("t", new StreamPosition(10, "E"));
         broker.listener.onPublication("t", 1, "E2", bytes("1"));
         Await.until(WAIT, () -> s.frames.size() == 2, () -> "frames " + s.frames);
         assertEquals("gap", s.frames.get(0).path("op").asText());
@@ -236,7 +236,7 @@ class HubRecoveryTest {
         assertEquals(1, node.continuity("stats").gaps(), "the hole was noticed");
         assertEquals(0, gaps.get(), "but no subscriber was sent a gap, so none is counted");
 
-        RecordingSubscriber s = new RecordingSubscriber(loop);
+        JsonSubscriber s = new JsonSubscriber(loop);
         Subscription sub = onLoop(() -> node.subscribe("stats", s, null));
         sub.started().toCompletableFuture().get(5, TimeUnit.SECONDS);
         statsBroker.listener.onPublication("stats", 5, "E", bytes("5"));
@@ -247,9 +247,9 @@ class HubRecoveryTest {
     }
 
     /** A subscriber of {@code topic} on a node whose broker says the topic is at {@code position}. */
-    private RecordingSubscriber subscribed(String topic, StreamPosition position) throws Exception {
+    private JsonSubscriber subscribed(String topic, StreamPosition position) throws Exception {
         broker.position = position;
-        RecordingSubscriber s = new RecordingSubscriber(loop);
+        JsonSubscriber s = new JsonSubscriber(loop);
         Subscription sub = onLoop(() -> hub.subscribe(topic, s, null));
         Subscription.Start start = sub.started().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(position, start.position());
@@ -344,13 +344,11 @@ class HubRecoveryTest {
     }
 
     /** Records the frames it is given, as JSON. */
-    private static final class RecordingSubscriber implements Subscriber {
+    private static final class JsonSubscriber extends TestSubscriber {
         final List<JsonNode> frames = new CopyOnWriteArrayList<>();
-        private final EventLoop loop;
-        private boolean pending;
 
-        RecordingSubscriber(EventLoop loop) {
-            this.loop = loop;
+        JsonSubscriber(EventLoop loop) {
+            super(loop);
         }
 
         List<Long> seqs() {
@@ -364,35 +362,12 @@ class HubRecoveryTest {
         }
 
         @Override
-        public EventLoop eventLoop() {
-            return loop;
-        }
-
-        @Override
-        public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
+        void record(ByteBuf frame, ByteBuf wire) {
             try {
                 frames.add(JSON.readTree(frame.toString(StandardCharsets.UTF_8)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
-            } finally {
-                frame.release();
-                wire.release();
             }
-            return true;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public boolean flushPending() {
-            return pending;
-        }
-
-        @Override
-        public void flushPending(boolean p) {
-            pending = p;
         }
     }
 }

@@ -81,14 +81,12 @@ class WireFormatFanoutTest {
     private record Got(String text, Object shared, byte first) {
     }
 
-    private static final class Keeping implements Subscriber {
-        private final EventLoop loop;
+    private static final class Keeping extends TestSubscriber {
         private final WireFormat format;
         private final BlockingQueue<Got> got = new LinkedBlockingQueue<>();
-        private boolean pending;
 
         Keeping(EventLoop loop, WireFormat format) {
-            this.loop = loop;
+            super(loop);
             this.format = format;
         }
 
@@ -104,36 +102,11 @@ class WireFormatFanoutTest {
         }
 
         @Override
-        public EventLoop eventLoop() {
-            return loop;
-        }
-
-        @Override
-        public boolean deliver(ByteBuf frame, ByteBuf wire, String topic, boolean skipWhenSlow) {
-            try {
-                // Duplicates of one buffer read the same memory (the leak detector wraps each duplicate).
-                Object shared = wire.hasMemoryAddress() ? (Object) (wire.memoryAddress() + wire.readerIndex())
-                        : wire.nioBuffer();
-                got.add(new Got(wire.toString(StandardCharsets.UTF_8), shared, wire.getByte(wire.readerIndex())));
-                return true;
-            } finally {
-                frame.release();
-                wire.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public boolean flushPending() {
-            return pending;
-        }
-
-        @Override
-        public void flushPending(boolean p) {
-            pending = p;
+        void record(ByteBuf frame, ByteBuf wire) {
+            // Duplicates of one buffer read the same memory (the leak detector wraps each duplicate).
+            Object shared = wire.hasMemoryAddress() ? (Object) (wire.memoryAddress() + wire.readerIndex())
+                    : wire.nioBuffer();
+            got.add(new Got(wire.toString(StandardCharsets.UTF_8), shared, wire.getByte(wire.readerIndex())));
         }
     }
 }
